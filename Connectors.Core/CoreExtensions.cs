@@ -1,0 +1,29 @@
+using Connectors.Credentials;
+using Connectors.Data;
+using Connectors.Imports;
+using Connectors.Sources.Hr;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Connectors;
+
+public static class CoreExtensions
+{
+    /// <summary>What every service needs: the database, Redis, credential protection and the clock.</summary>
+    public static IHostApplicationBuilder AddConnectorsCore(this IHostApplicationBuilder builder)
+    {
+        builder.AddConnectorsData();
+        builder.AddRedisClient(ResourceNames.Redis);
+        builder.Services.AddCredentialProtection();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>The import pipeline and its sources: one registration line per source.</summary>
+    public static IServiceCollection AddImportPipeline(this IServiceCollection services)
+    {
+        services.AddScoped<ImportRunner>();
+        services.AddSingleton<IConnectorSource, HrSignalSource>();
+        return services;
+    }
+}

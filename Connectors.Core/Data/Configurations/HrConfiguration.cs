@@ -1,0 +1,37 @@
+using Connectors.Connectors;
+using Connectors.Sources.Hr;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Connectors.Data.Configurations;
+
+internal sealed class SignalUploadConfiguration : IEntityTypeConfiguration<SignalUpload>
+{
+    public void Configure(EntityTypeBuilder<SignalUpload> builder)
+    {
+        builder.ToTable("signal_uploads");
+        builder.HasKey(u => u.Id);
+        builder.Property(u => u.FileName).HasMaxLength(500);
+        builder.Property(u => u.Sha256).HasMaxLength(64).IsFixedLength();
+        builder.Property(u => u.ReceivedBy).HasMaxLength(200);
+        builder.HasOne<Connector>().WithMany().HasForeignKey(u => u.ConnectorId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(u => new { u.ConnectorId, u.Status });
+    }
+}
+
+internal sealed class HrSignalConfiguration : IEntityTypeConfiguration<HrSignal>
+{
+    public void Configure(EntityTypeBuilder<HrSignal> builder)
+    {
+        builder.ToTable("hr_signals");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Id).UseIdentityAlwaysColumn();
+        builder.Property(s => s.DedupKey).HasMaxLength(64);
+        builder.HasIndex(s => s.DedupKey).IsUnique();
+        builder.Property(s => s.Scenario).HasMaxLength(40);
+        builder.Property(s => s.EmailAddress).HasMaxLength(320);
+        builder.Property(s => s.EventDateText).HasMaxLength(100);
+        builder.Property(s => s.LastWorkingDateText).HasMaxLength(100);
+        builder.HasIndex(s => s.EmailAddress);
+    }
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Connectors.Connectors;
+using Connectors.Data;
+using Connectors.Runs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Connectors.Imports;
+
+/// <summary>
+/// Runs one import of one connector: takes a new lease epoch, records the run, lets the source import,
+/// checks the accounting equations and leaves the connector's status, counters and next run behind.
+/// A failure in one connector ends as a Failed run and an Error status, never as an exception to the host.
+/// </summary>
+public sealed class ImportRunner(
+    ConnectorsDbContext db,
+    IEnumerable<IConnectorSource> sources,
+    TimeProvider clock,
+    ILogger<ImportRunner> logger)
+{
+    public static readonly ActivitySource ActivitySource = new("Connectors");
+    private static readonly Meter Meter = new("Connectors");
+    private static readonly Counter<long> ItemsImported = Meter.CreateCounter<long>("connectors.items.imported");
+    private static readonly Counter<long> ItemsDuplicate = Meter.CreateCounter<long>("connectors.items.duplicate");
+    private static readonly Counter<long> ItemsFailed = Meter.CreateCounter<long>("connectors.items.failed");
+    private static readonly Histogram<double> RunDuration = Meter.CreateHistogram<double>("connectors.run.duration", "s");
+
+    /// <summary>After a failed run the next attempt comes this soon (or sooner if the schedule says so).</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMinutes(5);
+
+    /// <returns>The finished run, or null when the connector is gone, disabled or has no source yet.</returns>
+    public async Task<ImportRun?> RunAsync(Guid connectorId, RunTrigger trigger, string workerId, CancellationToken cancellationToken)
+    {
+        var connector = await db.Connectors.FirstOrDefaultAsync(c => c.Id == connectorId && c.DeletedAt == null && c.Enabled, cancellationToken);
+        var source = connector is null ? null : sources.FirstOrDefault(s => s.Type == connector.Type);
+        if (connector is null || source is null)
+        {
+            return null;
+        }
+
+        using var activity = ActivitySource.StartActivity("Import run");
+        activity?.SetTag("connector.id", connector.Id);
+        activity?.SetTag("connector.type", connector.Type);
+        var run = await StartAsync(connector, trigger, workerId, cancellationToken);
+        activity?.SetTag("run.id", run.Id);
+        var context = new ImportContext(db, connector, run, clock);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await source.ImportAsync(context, cancellationToken);
+            await FinishAsync(context, error: null, CancellationToken.None);
+        }
+        catch (StaleLeaseException ex)
+        {
+            // A newer run owns the connector now; record our run's end without touching the connector.
+            logger.LogWarning(ex, "Run {RunId} of connector {ConnectorId} lost its lease", run.Id, connector.Id);
+            await AbandonAsync(run.Id, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Run {RunId} of connector {ConnectorId} failed", run.Id, connector.Id);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            await FinishAsync(context, ex, CancellationToken.None);
+        }
+        RunDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("connector.type", connector.Type));
+        return run;
+    }
+
+    private async Task<ImportRun> StartAsync(Connector connector, RunTrigger trigger, string workerId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The new epoch fences off any older run of this connector that still believes it holds the lock.
+        var epoch = (await db.Database
+            .SqlQuery<long>($"UPDATE connectors SET lease_epoch = lease_epoch + 1 WHERE id = {connector.Id} RETURNING lease_epoch AS \"Value\"")
+            .ToListAsync(cancellationToken)).Single();
+        await db.Entry(connector).ReloadAsync(cancellationToken);
+        var run = new ImportRun
+        {
+            ConnectorId = connector.Id,
+            Trigger = trigger,
+            StartedAt = now,
+            LeaseEpoch = epoch,
+            WorkerId = workerId,
+        };
+        db.Runs.Add(run);
+        connector.RunStatus = ConnectorStatus.Running;
+        connector.RunRequestedAt = null;
+        connector.RequestedTrigger = null;
+        connector.NextRunAt = connector.Schedule.NextAfter(now);
+        await db.SaveChangesAsync(cancellationToken);
+        connector.LastRunId = run.Id;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return run;
+    }
+
+    private async Task FinishAsync(ImportContext context, Exception? error, CancellationToken cancellationToken)
+    {
+        var run = context.Run;
+        var now = clock.GetUtcNow();
+        var imbalances = run.Counts.Imbalances();
+        run.CompletedAt = now;
+        run.Outcome = error is not null || imbalances.Count > 0 ? RunOutcome.Failed
+            : run.Counts.ItemsFailed > 0 || run.Counts.ItemsPartiallyImported > 0 ? RunOutcome.Partial
+            : run.Counts.ItemsForImport == 0 ? RunOutcome.NoItems
+            : RunOutcome.Succeeded;
+        run.Error = error is not null ? Truncate(error.Message)
+            : imbalances.Count > 0 ? Truncate("The run's counts do not add up: " + string.Join("; ", imbalances))
+            : null;
+
+        db.ChangeTracker.Clear();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Read the connector fresh and locked: the epoch decides whether this run may still write to it.
+        var connector = await db.Connectors
+            .FromSql($"SELECT * FROM connectors WHERE id = {run.ConnectorId} FOR UPDATE")
+            .ToListAsync(cancellationToken) is [var locked] ? locked : throw new InvalidOperationException($"Connector {run.ConnectorId} is gone.");
+        if (connector.LeaseEpoch != run.LeaseEpoch)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            await AbandonAsync(run.Id, "A newer run took over the connector before this one finished.");
+            return;
+        }
+        db.Runs.Update(run);
+        connector.LastImportAt = now;
+        connector.ItemsImported += run.Counts.ItemsImported + run.Counts.ItemsPartiallyImported;
+        connector.LastRunErrors = (int)Math.Min(int.MaxValue, run.Counts.ItemsFailed);
+        connector.LastError = run.Error ?? (run.Counts.ItemsFailed > 0 ? $"{run.Counts.ItemsFailed} item(s) failed in the last run." : null);
+        connector.RunStatus = run.Outcome switch
+        {
+            RunOutcome.Failed when error is SourceAuthenticationException => ConnectorStatus.NeedsReauth,
+            RunOutcome.Failed => ConnectorStatus.Error,
+            RunOutcome.Partial => ConnectorStatus.Warning,
+            _ => ConnectorStatus.Active,
+        };
+        if (run.Outcome == RunOutcome.Failed)
+        {
+            // Never stop capturing on our own: sources delete data, so a failure is retried soon.
+            var retry = now + RetryAfterFailure;
+            if (connector.NextRunAt is null || connector.NextRunAt > retry)
+            {
+                connector.NextRunAt = retry;
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        var type = new KeyValuePair<string, object?>("connector.type", connector.Type);
+        ItemsImported.Add(run.Counts.ItemsImported, type);
+        ItemsDuplicate.Add(run.Counts.ItemsSkippedDuplicate, type);
+        ItemsFailed.Add(run.Counts.ItemsFailed, type);
+        logger.LogInformation("Run {RunId} of connector {ConnectorId} ended {Outcome}: {Imported} imported, {Duplicates} duplicates, {Failed} failed",
+            run.Id, connector.Id, run.Outcome, run.Counts.ItemsImported, run.Counts.ItemsSkippedDuplicate, run.Counts.ItemsFailed);
+    }
+
+    /// <summary>Ends a run that lost its lease: its own row says so; the connector belongs to the newer run.</summary>
+    private async Task AbandonAsync(long runId, string reason)
+    {
+        db.ChangeTracker.Clear();
+        var now = clock.GetUtcNow();
+        await db.Runs.Where(r => r.Id == runId && r.Outcome == null).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Outcome, RunOutcome.Failed)
+            .SetProperty(r => r.CompletedAt, now)
+            .SetProperty(r => r.Error, Truncate(reason)));
+    }
+
+    private static string Truncate(string text) => text.Length <= 4000 ? text : text[..4000];
+}

@@ -1,0 +1,52 @@
+namespace Connectors.Sources.Hr;
+
+public enum UploadStatus
+{
+    Pending,
+    Imported,
+    Failed,
+}
+
+/// <summary>
+/// A CSV file pushed to an HR connector, kept whole with its SHA-256 as evidence of what was received.
+/// </summary>
+public sealed class SignalUpload
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ConnectorId { get; set; }
+    public required string FileName { get; set; }
+    public required string Sha256 { get; set; }
+    public long Size { get; set; }
+    public int RowCount { get; set; }
+    public required byte[] Content { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public required string ReceivedBy { get; set; }
+    public UploadStatus Status { get; set; }
+    public long? RunId { get; set; }
+    public int RowsImported { get; set; }
+    public int RowsDuplicate { get; set; }
+    public int RowsFailed { get; set; }
+}
+
+/// <summary>
+/// One HR event: a signal for insider-risk management, never mailbox content. The dedup key is derived
+/// from the record itself (not from our connector id), so the same file pushed twice imports nothing new.
+/// </summary>
+public sealed class HrSignal
+{
+    public long Id { get; set; }
+    public required string DedupKey { get; set; }
+    public Guid ConnectorId { get; set; }
+    public Guid UploadId { get; set; }
+    public long RunId { get; set; }
+    public int RowNumber { get; set; }
+    public required string Scenario { get; set; }
+    public required string EmailAddress { get; set; }
+    public DateTimeOffset? EventDate { get; set; }
+    public string? EventDateText { get; set; }
+    public DateTimeOffset? LastWorkingDate { get; set; }
+    public string? LastWorkingDateText { get; set; }
+    /// <summary>True when a date had no offset and was taken as UTC.</summary>
+    public bool OffsetAssumed { get; set; }
+    public DateTimeOffset ImportedAt { get; set; }
+}
