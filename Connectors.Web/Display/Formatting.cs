@@ -1,0 +1,108 @@
+using System.Globalization;
+using Connectors.Connectors;
+using Connectors.Runs;
+using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc.Rendering;
+
+namespace Connectors.Web.Display;
+
+/// <summary>How times, counts and states read on the site. All times are UTC: the reader's zone is unknown without JavaScript.</summary>
+public static class Formatting
+{
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");
+
+    public static string Exact(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    public static string Count(long value) => value.ToString("N0", English);
+
+    /// <summary>"2 hours ago", "in 5 minutes", "just now".</summary>
+    public static string Relative(DateTimeOffset at, DateTimeOffset now)
+    {
+        var span = now - at;
+        var future = span < TimeSpan.Zero;
+        var length = span.Duration();
+        if (length < TimeSpan.FromMinutes(1))
+        {
+            return future ? "in under a minute" : "just now";
+        }
+        var text = length switch
+        {
+            { TotalHours: < 1 } => Plural((int)length.TotalMinutes, "minute"),
+            { TotalDays: < 1 } => Plural((int)length.TotalHours, "hour"),
+            { TotalDays: < 60 } => Plural((int)length.TotalDays, "day"),
+            { TotalDays: < 730 } => Plural((int)(length.TotalDays / 30.44), "month"),
+            _ => Plural((int)(length.TotalDays / 365.25), "year"),
+        };
+        return future ? $"in {text}" : $"{text} ago";
+    }
+
+    /// <summary>A relative time for reading, with the exact UTC time for machines and on hover.</summary>
+    public static IHtmlContent Time(DateTimeOffset? at, DateTimeOffset now, string whenMissing = "Never")
+    {
+        if (at is not { } value)
+        {
+            return new HtmlString(HtmlEncoder.Encode(whenMissing));
+        }
+        var time = new TagBuilder("time");
+        time.Attributes["datetime"] = value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        time.Attributes["title"] = Exact(value);
+        time.InnerHtml.Append(value == DateTimeOffset.MaxValue ? "never" : Relative(value, now));
+        return time;
+    }
+
+    /// <summary>The exact UTC time in a time element, for tables where the precise moment matters.</summary>
+    public static IHtmlContent ExactTime(DateTimeOffset? at, string whenMissing = "—")
+    {
+        if (at is not { } value)
+        {
+            return new HtmlString(HtmlEncoder.Encode(whenMissing));
+        }
+        var time = new TagBuilder("time");
+        time.Attributes["datetime"] = value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        time.InnerHtml.Append(Exact(value));
+        return time;
+    }
+
+    public static string StatusText(ConnectorStatus status) => status switch
+    {
+        ConnectorStatus.WaitingToStart => "Waiting to start",
+        ConnectorStatus.NeedsReauth => "Needs reauthorization",
+        _ => status.ToString(),
+    };
+
+    /// <summary>A CSS hook per status; the text itself always says the status, colour only repeats it.</summary>
+    public static string StatusClass(ConnectorStatus status) => "status status-" + status.ToString().ToLowerInvariant();
+
+    public static string OutcomeText(RunOutcome? outcome) => outcome switch
+    {
+        null => "In progress",
+        RunOutcome.NoItems => "No items",
+        _ => outcome.Value.ToString(),
+    };
+
+    public static string OutcomeClass(RunOutcome? outcome) =>
+        "outcome outcome-" + (outcome?.ToString().ToLowerInvariant() ?? "running");
+
+    public static string TypeName(string type) => ConnectorTypes.Find(type)?.DisplayName ?? type;
+
+    public static string Schedule(ConnectorSchedule schedule)
+    {
+        if (schedule.Cron is { } cron)
+        {
+            return $"Cron \"{cron}\" ({schedule.TimeZone ?? "UTC"})";
+        }
+        var interval = schedule.Interval ?? ConnectorSchedule.Daily.Interval!.Value;
+        return interval switch
+        {
+            { Ticks: var t } when t % TimeSpan.TicksPerDay == 0 => "Every " + Plural((int)interval.TotalDays, "day"),
+            { Ticks: var t } when t % TimeSpan.TicksPerHour == 0 => "Every " + Plural((int)interval.TotalHours, "hour"),
+            { Ticks: var t } when t % TimeSpan.TicksPerMinute == 0 => "Every " + Plural((int)interval.TotalMinutes, "minute"),
+            _ => $"Every {interval:c}",
+        };
+    }
+
+    private static string Plural(int count, string unit) => count == 1 ? $"1 {unit}" : $"{count} {unit}s";
+
+    private static System.Text.Encodings.Web.HtmlEncoder HtmlEncoder => System.Text.Encodings.Web.HtmlEncoder.Default;
+}
