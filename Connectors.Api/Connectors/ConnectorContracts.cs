@@ -13,7 +13,13 @@ public sealed record ScheduleDto(
     [property: Description("IANA time zone for the cron expression, e.g. America/New_York. Default UTC.")] string? TimeZone = null)
 {
     public static ScheduleDto From(ConnectorSchedule s) =>
-        new(s.Interval is { } i ? XmlConvert.ToString(i) : null, s.Cron, s.Cron is null ? null : s.TimeZone ?? "UTC");
+        new(s.Interval is { } i ? FormatDuration(i) : null, s.Cron, s.Cron is null ? null : s.TimeZone ?? "UTC");
+
+    /// <summary>Whole hours or minutes as administrators write them (PT24H rather than P1D).</summary>
+    private static string FormatDuration(TimeSpan interval) =>
+        interval.Ticks % TimeSpan.TicksPerHour == 0 ? $"PT{(long)interval.TotalHours}H"
+        : interval.Ticks % TimeSpan.TicksPerMinute == 0 ? $"PT{(long)interval.TotalMinutes}M"
+        : XmlConvert.ToString(interval);
 
     /// <summary>Parses and validates; errors are keyed by field name.</summary>
     public (ConnectorSchedule? Schedule, Dictionary<string, string[]> Errors) ToSchedule()

@@ -38,29 +38,24 @@ public static class Formatting
     }
 
     /// <summary>A relative time for reading, with the exact UTC time for machines and on hover.</summary>
-    public static IHtmlContent Time(DateTimeOffset? at, DateTimeOffset now, string whenMissing = "Never")
-    {
-        if (at is not { } value)
-        {
-            return new HtmlString(HtmlEncoder.Encode(whenMissing));
-        }
-        var time = new TagBuilder("time");
-        time.Attributes["datetime"] = value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        time.Attributes["title"] = Exact(value);
-        time.InnerHtml.Append(value == DateTimeOffset.MaxValue ? "never" : Relative(value, now));
-        return time;
-    }
+    public static IHtmlContent Time(DateTimeOffset? at, DateTimeOffset now, string whenMissing = "Never") =>
+        at is { } value
+            ? TimeElement(value, value == DateTimeOffset.MaxValue ? "never" : Relative(value, now), title: true)
+            : new HtmlContentBuilder().Append(whenMissing);
 
-    /// <summary>The exact UTC time in a time element, for tables where the precise moment matters.</summary>
-    public static IHtmlContent ExactTime(DateTimeOffset? at, string whenMissing = "—")
+    /// <summary>The exact UTC time, for tables where the precise moment matters.</summary>
+    public static IHtmlContent ExactTime(DateTimeOffset? at, string whenMissing = "—") =>
+        at is { } value ? TimeElement(value, Exact(value), title: false) : new HtmlContentBuilder().Append(whenMissing);
+
+    private static TagBuilder TimeElement(DateTimeOffset at, string text, bool title)
     {
-        if (at is not { } value)
-        {
-            return new HtmlString(HtmlEncoder.Encode(whenMissing));
-        }
         var time = new TagBuilder("time");
-        time.Attributes["datetime"] = value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        time.InnerHtml.Append(Exact(value));
+        time.Attributes["datetime"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        if (title)
+        {
+            time.Attributes["title"] = Exact(at);
+        }
+        time.InnerHtml.Append(text);
         return time;
     }
 
@@ -93,16 +88,16 @@ public static class Formatting
             return $"Cron \"{cron}\" ({schedule.TimeZone ?? "UTC"})";
         }
         var interval = schedule.Interval ?? ConnectorSchedule.Daily.Interval!.Value;
-        return interval switch
+        return interval.Ticks switch
         {
-            { Ticks: var t } when t % TimeSpan.TicksPerDay == 0 => "Every " + Plural((int)interval.TotalDays, "day"),
-            { Ticks: var t } when t % TimeSpan.TicksPerHour == 0 => "Every " + Plural((int)interval.TotalHours, "hour"),
-            { Ticks: var t } when t % TimeSpan.TicksPerMinute == 0 => "Every " + Plural((int)interval.TotalMinutes, "minute"),
+            var t when t % TimeSpan.TicksPerDay == 0 => Every((int)interval.TotalDays, "day"),
+            var t when t % TimeSpan.TicksPerHour == 0 => Every((int)interval.TotalHours, "hour"),
+            var t when t % TimeSpan.TicksPerMinute == 0 => Every((int)interval.TotalMinutes, "minute"),
             _ => $"Every {interval:c}",
         };
     }
 
-    private static string Plural(int count, string unit) => count == 1 ? $"1 {unit}" : $"{count} {unit}s";
+    private static string Every(int count, string unit) => count == 1 ? $"Every {unit}" : $"Every {count} {unit}s";
 
-    private static System.Text.Encodings.Web.HtmlEncoder HtmlEncoder => System.Text.Encodings.Web.HtmlEncoder.Default;
+    private static string Plural(int count, string unit) => count == 1 ? $"1 {unit}" : $"{count} {unit}s";
 }

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
 using Connectors.Api.ApiKeys;
 using Connectors.Data;
 using Connectors.Security;
@@ -21,6 +23,23 @@ public sealed class ApiFactory(string connectionString, string redisConnectionSt
         builder.UseSetting($"ConnectionStrings:{ResourceNames.Redis}", redisConnectionString);
         builder.UseSetting("Bootstrap:AdminApiKey", AdminKey);
         builder.UseSetting("Credentials:MasterKey", MasterKey);
+        // The in-memory test server has no socket, so give requests the client address a real one would have.
+        builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, ClientAddressStartupFilter>());
+    }
+
+    public static readonly IPAddress ClientAddress = IPAddress.Parse("203.0.113.7");
+
+    private sealed class ClientAddressStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress ??= ClientAddress;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     public HttpClient CreateClient(string apiKey)
