@@ -1,6 +1,7 @@
 using System.Globalization;
 using Connectors.Connectors;
 using Connectors.Runs;
+using Connectors.Security;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc.Rendering;
 
@@ -78,6 +79,14 @@ public static class Formatting
 
     public static string OutcomeClass(RunOutcome? outcome) =>
         "outcome outcome-" + (outcome?.ToString().ToLowerInvariant() ?? "running");
+
+    public static string RoleText(Role role) => role switch
+    {
+        Role.ComplianceViewer => "Compliance Viewer",
+        Role.ComplianceAdministrator => "Compliance Administrator",
+        Role.GlobalAdministrator => "Global Administrator",
+        _ => role.ToString(),
+    };
 
     public static string TypeName(string type) => ConnectorTypes.Find(type)?.DisplayName ?? type;
 

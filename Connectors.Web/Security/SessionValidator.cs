@@ -16,12 +16,11 @@ public sealed class SessionValidator(ConnectorsDbContext db) : CookieAuthenticat
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal;
-        var id = principal?.UserId();
-        var user = id is null
-            ? null
-            : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, context.HttpContext.RequestAborted);
-        if (user is not { Enabled: true }
-            || principal!.FindFirstValue(UserPrincipal.PasswordStampClaim) != UserPrincipal.PasswordStamp(user.PasswordHash))
+        var user = principal?.UserId() is { } id
+            ? await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, context.HttpContext.RequestAborted)
+            : null;
+        if (principal is null || user is not { Enabled: true }
+            || principal.FindFirstValue(UserPrincipal.PasswordStampClaim) != UserPrincipal.PasswordStamp(user.PasswordHash))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(SiteAuthentication.CookieScheme);
