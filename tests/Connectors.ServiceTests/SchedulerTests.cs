@@ -106,6 +106,42 @@ public sealed class SchedulerTests(ServersFixture servers) : IAsyncLifetime
         Assert.Equal(currentRun.Id, connector.LastRunId);
     }
 
+    [Fact]
+    public async Task AFailingConnectorEndsInErrorAndTheOthersKeepImporting()
+    {
+        using var client = _api.CreateAdminClient();
+        var broken = await CreateConnectorAsync(client, "Broken source");
+        var healthy = await CreateConnectorAsync(client, "Healthy source");
+        using var worker = WorkerHost.Create(_database, servers.RedisConnectionString, withScheduler: true, configure: s =>
+        {
+            s.RemoveAll<IConnectorSource>();
+            s.AddSingleton<IConnectorSource>(new FailingForSource(broken));
+        });
+        await worker.StartAsync();
+        await WaitUntilIdleAsync([broken, healthy]);
+        await worker.StopAsync();
+
+        var brokenStatus = await client.GetFromJsonAsync<ConnectorStatusDto>($"/api/compliance/connectors/{broken}/status", Json.Options);
+        Assert.Equal(ConnectorStatus.Error, brokenStatus!.Status);
+        Assert.Contains("source exploded", brokenStatus.LastError);
+        // Never stop capturing on our own: a failed connector is retried soon, not a day later.
+        Assert.True(brokenStatus.NextRunAt <= DateTimeOffset.UtcNow + Imports.ImportRunner.RetryAfterFailure);
+        var brokenRun = Assert.Single((await client.GetFromJsonAsync<Page<RunDto>>($"/api/compliance/connectors/{broken}/history", Json.Options))!.Items);
+        Assert.Equal(RunOutcome.Failed, brokenRun.Outcome);
+
+        var healthyStatus = await client.GetFromJsonAsync<ConnectorStatusDto>($"/api/compliance/connectors/{healthy}/status", Json.Options);
+        Assert.Equal(ConnectorStatus.Active, healthyStatus!.Status);
+    }
+
+    /// <summary>Throws for one connector, imports nothing for the others.</summary>
+    private sealed class FailingForSource(Guid broken) : IConnectorSource
+    {
+        public string Type => ConnectorTypes.Hr;
+
+        public Task ImportAsync(ImportContext context, CancellationToken cancellationToken) =>
+            context.Connector.Id == broken ? throw new InvalidOperationException("The source exploded.") : Task.CompletedTask;
+    }
+
     private IHost StartWorker(ConcurrencyProbe probe, string workerId) =>
         WorkerHost.Create(_database, servers.RedisConnectionString, withScheduler: true, workerId: workerId, configure: s =>
         {
@@ -126,7 +162,7 @@ public sealed class SchedulerTests(ServersFixture servers) : IAsyncLifetime
         while (DateTime.UtcNow < deadline)
         {
             await using var db = _api.CreateDbContext();
-            var busy = await db.Connectors.AnyAsync(c => ids.Contains(c.Id) && (c.RunRequestedAt != null || c.RunStatus == ConnectorStatus.Running))
+            var busy = await db.Connectors.AnyAsync(c => ids.Contains(c.Id) && (c.RunRequestedAt != null || c.RunStatus == ConnectorStatus.Running || c.LastImportAt == null))
                        || await db.Runs.AnyAsync(r => ids.Contains(r.ConnectorId) && r.Outcome == null);
             if (!busy)
             {
