@@ -17,6 +17,17 @@ public static class Formatting
 
     public static string Count(long value) => value.ToString("N0", English);
 
+    /// <summary>A numeric table cell: grouped digits to read, the raw number in <c>data-value</c> for scripts and tests.</summary>
+    public static IHtmlContent CountCell(string field, long value)
+    {
+        var cell = new TagBuilder("td");
+        cell.AddCssClass("num");
+        cell.Attributes["data-field"] = field;
+        cell.Attributes["data-value"] = value.ToString(CultureInfo.InvariantCulture);
+        cell.InnerHtml.Append(Count(value));
+        return cell;
+    }
+
     /// <summary>"2 hours ago", "in 5 minutes", "just now".</summary>
     public static string Relative(DateTimeOffset at, DateTimeOffset now)
     {

@@ -17,7 +17,7 @@ public sealed class SiteAuthenticationOptions
 {
     public const string Section = "Authentication";
 
-    [Required]
+    [EnumDataType(typeof(AuthenticationMode))]
     public AuthenticationMode Mode { get; set; } = AuthenticationMode.Local;
 }
 
@@ -66,13 +66,13 @@ public static class SiteAuthentication
             case AuthenticationMode.Local:
                 builder.Services.AddScoped<LocalSignIn>();
                 break;
+            default:
+                throw new InvalidOperationException($"Authentication mode {mode} is not supported.");
         }
 
         // Every page needs a signed-in user with a role unless it opts out (sign-in and error pages).
-        var viewers = new AuthorizationPolicyBuilder(CookieScheme).RequireRole(Policies.RolesAllowed(Role.ComplianceViewer)).Build();
         builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(viewers)
-            .AddPolicy(Policies.View, viewers)
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(CookieScheme).RequireRole(Policies.RolesAllowed(Role.ComplianceViewer)).Build())
             .AddPolicy(Policies.Administer, p => p.RequireRole(Policies.RolesAllowed(Role.GlobalAdministrator)));
         return builder;
     }

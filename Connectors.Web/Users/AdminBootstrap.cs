@@ -77,7 +77,7 @@ public sealed class AdminBootstrap(
         admin.PasswordHash = hasher.HashPassword(admin, options.Value.AdminPassword);
         db.Users.Add(admin);
         db.Record(Actor.System, AuditActions.UserCreated, "user", admin.Id.ToString(),
-            new { admin.UserName, admin.DisplayName, admin.Role, admin.Enabled, bootstrap = true }, clock);
+            new { admin.UserName, admin.DisplayName, role = admin.Role.ToString(), admin.Enabled, bootstrap = true }, clock);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -90,10 +90,10 @@ public sealed class AdminBootstrap(
         }
     }
 
-    /// <summary>The table is missing (migrations not applied yet) or the database is still starting.</summary>
+    /// <summary>The database or table is missing (migrations not applied yet), or the server is still starting.</summary>
     private static bool IsSchemaNotReady(Exception ex) => ex switch
     {
-        PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } => true,
+        PostgresException { SqlState: PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidCatalogName } => true,
         NpgsqlException { IsTransient: true } => true,
         DbUpdateException { InnerException: { } inner } => IsSchemaNotReady(inner),
         _ => false,

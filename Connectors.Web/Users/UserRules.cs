@@ -10,6 +10,7 @@ public static partial class UserRules
     public const int MaximumNameLength = 200;
     public const string UserNamePattern = "^[a-z0-9._@-]+$";
     public const string UserNameHint = "Letters, digits, dots, dashes, underscores and @; stored in lower case.";
+    public const string UserNameError = "A user name may only contain letters, digits, dots, dashes, underscores and @.";
 
     /// <summary>User names are stored lower-case, so sign-in ignores case.</summary>
     public static string Normalize(string? userName) => (userName ?? "").Trim().ToLowerInvariant();

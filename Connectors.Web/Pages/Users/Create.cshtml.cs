@@ -37,7 +37,7 @@ public sealed class CreateModel(ConnectorsDbContext db, IPasswordHasher<UserAcco
         var userName = UserRules.Normalize(UserName);
         if (ModelState.IsValid && !UserRules.IsValidUserName(userName))
         {
-            ModelState.AddModelError(nameof(UserName), UserRules.UserNameHint);
+            ModelState.AddModelError(nameof(UserName), UserRules.UserNameError);
         }
         if (ModelState.IsValid && await db.Users.AnyAsync(u => u.UserName == userName, ct))
         {
