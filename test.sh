@@ -9,7 +9,7 @@ dotnet build Connectors.sln -c Release -nologo -clp:ErrorsOnly
 status=0
 for project in tests/Connectors.UnitTests tests/Connectors.ServiceTests tests/Connectors.EndToEndTests; do
   echo "=== $project"
-  dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" --results-directory TestResults \
+  dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=minimal" --results-directory TestResults \
     --logger "trx;LogFilePrefix=$(basename "$project")" "$@" || status=1
 done
 python3 scripts/summarize-tests.py TestResults || true

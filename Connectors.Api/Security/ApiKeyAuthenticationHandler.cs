@@ -72,10 +72,3 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }
-
-public static class HttpContextActorExtensions
-{
-    /// <summary>The caller as the audit trail records it: key name and client address.</summary>
-    public static Actor Actor(this HttpContext context) =>
-        new(context.User.Identity?.Name ?? "anonymous", context.Connection.RemoteIpAddress?.ToString());
-}

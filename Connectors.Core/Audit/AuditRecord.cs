@@ -37,3 +37,10 @@ public static class AuditActions
     public const string UserChanged = "user.changed";
     public const string UserSignedIn = "user.signed-in";
 }
+
+public static class HttpContextActorExtensions
+{
+    /// <summary>The caller as the audit trail records them: the authenticated name and the client address.</summary>
+    public static Actor Actor(this Microsoft.AspNetCore.Http.HttpContext context) =>
+        new(context.User.Identity?.Name ?? "anonymous", context.Connection.RemoteIpAddress?.ToString());
+}

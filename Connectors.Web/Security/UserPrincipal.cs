@@ -40,8 +40,4 @@ public static class UserPrincipal
 
     public static bool IsGlobalAdministrator(this ClaimsPrincipal principal) =>
         principal.IsInRole(nameof(Role.GlobalAdministrator));
-
-    /// <summary>The signed-in user as the audit trail records them: user name and client address.</summary>
-    public static Actor Actor(this HttpContext context) =>
-        new(context.User.Identity?.Name ?? "anonymous", context.Connection.RemoteIpAddress?.ToString());
 }
