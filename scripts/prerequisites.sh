@@ -7,7 +7,10 @@ want_browser=false
 [ "${1:-}" = "--tests" ] && want_browser=true
 
 missing=()
-ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+# The package also creates the `postgres` OS user that the server runs as when we are root.
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || ! id postgres >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 if $want_browser; then

@@ -42,6 +42,7 @@ public sealed class ImportRunner(
         using var activity = ActivitySource.StartActivity("Import run");
         activity?.SetTag("connector.id", connector.Id);
         activity?.SetTag("connector.type", connector.Type);
+        var previousStatus = connector.RunStatus;
         var run = await StartAsync(connector, trigger, workerId, cancellationToken);
         activity?.SetTag("run.id", run.Id);
         var context = new ImportContext(db, connector, run, clock);
@@ -57,7 +58,13 @@ public sealed class ImportRunner(
             logger.LogWarning(ex, "Run {RunId} of connector {ConnectorId} lost its lease", run.Id, connector.Id);
             await AbandonAsync(run.Id, ex.Message);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The worker is stopping: say so on the run and ask for a new run, which replays what was not committed.
+            await InterruptAsync(run, previousStatus);
+            throw;
+        }
+        catch (Exception ex)
         {
             logger.LogError(ex, "Run {RunId} of connector {ConnectorId} failed", run.Id, connector.Id);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
@@ -76,6 +83,12 @@ public sealed class ImportRunner(
             .SqlQuery<long>($"UPDATE connectors SET lease_epoch = lease_epoch + 1 WHERE id = {connector.Id} RETURNING lease_epoch AS \"Value\"")
             .ToListAsync(cancellationToken)).Single();
         await db.Entry(connector).ReloadAsync(cancellationToken);
+        // A run still open now belongs to a worker that died (we hold the lock and the newest epoch).
+        await db.Runs.Where(r => r.ConnectorId == connector.Id && r.Outcome == null).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Outcome, RunOutcome.Failed)
+            .SetProperty(r => r.CompletedAt, now)
+            .SetProperty(r => r.Error, "A newer run took over before this run finished (its worker stopped or lost its lease); the newer run replayed what this one had not committed."),
+            cancellationToken);
         var run = new ImportRun
         {
             ConnectorId = connector.Id,
@@ -152,6 +165,15 @@ public sealed class ImportRunner(
         ItemsFailed.Add(run.Counts.ItemsFailed, type);
         logger.LogInformation("Run {RunId} of connector {ConnectorId} ended {Outcome}: {Imported} imported, {Duplicates} duplicates, {Failed} failed",
             run.Id, connector.Id, run.Outcome, run.Counts.ItemsImported, run.Counts.ItemsSkippedDuplicate, run.Counts.ItemsFailed);
+    }
+
+    private async Task InterruptAsync(ImportRun run, ConnectorStatus previousStatus)
+    {
+        await AbandonAsync(run.Id, "The worker stopped before this run finished; a new run was requested to replay what it had not committed.");
+        var now = clock.GetUtcNow();
+        await db.Connectors.Where(c => c.Id == run.ConnectorId && c.LeaseEpoch == run.LeaseEpoch).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.RunStatus, previousStatus == ConnectorStatus.Running ? ConnectorStatus.Active : previousStatus)
+            .SetProperty(c => c.RunRequestedAt, now));
     }
 
     /// <summary>Ends a run that lost its lease: its own row says so; the connector belongs to the newer run.</summary>

@@ -83,6 +83,17 @@ public sealed class ConnectorsApiTests(ServersFixture servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMalformedBodyIsAProblemNotAnEmptyError()
+    {
+        var response = await _client.PostAsync("/api/compliance/connectors", new StringContent("{\"name\": ", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(Json.Options);
+        Assert.True(problem!.Extensions.ContainsKey("traceId"));
+    }
+
+    [Fact]
     public async Task ATypeThatIsNotAvailableYetIsListedButCannotBeCreated()
     {
         var types = await _client.GetFromJsonAsync<List<ConnectorTypeInfo>>("/api/compliance/connector-types", Json.Options);

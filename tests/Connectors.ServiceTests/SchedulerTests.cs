@@ -99,7 +99,7 @@ public sealed class SchedulerTests(ServersFixture servers) : IAsyncLifetime
         await using var db = _api.CreateDbContext();
         var staleRecord = await db.Runs.SingleAsync(r => r.Id == abandoned!.Id);
         Assert.Equal(RunOutcome.Failed, staleRecord.Outcome);
-        Assert.Contains("lease", staleRecord.Error);
+        Assert.Contains("took over", staleRecord.Error);
         Assert.Equal(1, await db.AuditRecords.CountAsync(a => a.Action == MarkerSource.MarkerAction && a.TargetId == id.ToString()));
         var connector = await db.Connectors.SingleAsync(c => c.Id == id);
         Assert.Equal(ConnectorStatus.Active, connector.RunStatus);
@@ -131,6 +131,55 @@ public sealed class SchedulerTests(ServersFixture servers) : IAsyncLifetime
 
         var healthyStatus = await client.GetFromJsonAsync<ConnectorStatusDto>($"/api/compliance/connectors/{healthy}/status", Json.Options);
         Assert.Equal(ConnectorStatus.Active, healthyStatus!.Status);
+    }
+
+    [Fact]
+    public async Task ARunLeftOpenByADeadWorkerIsClosedWithAReasonWhenTheNextRunStarts()
+    {
+        using var client = _api.CreateAdminClient();
+        var id = await CreateConnectorAsync(client, "Crashed");
+        await using (var db = _api.CreateDbContext())
+        {
+            db.Runs.Add(new ImportRun { ConnectorId = id, StartedAt = DateTimeOffset.UtcNow.AddMinutes(-5), Trigger = RunTrigger.Schedule, WorkerId = "killed" });
+            await db.SaveChangesAsync();
+        }
+        using var worker = WorkerHost.Create(_database, servers.RedisConnectionString);
+
+        await worker.RunOnceAsync(id);
+
+        var history = (await client.GetFromJsonAsync<Page<RunDto>>($"/api/compliance/connectors/{id}/history", Json.Options))!.Items;
+        Assert.Equal(2, history.Count);
+        Assert.All(history, r => Assert.NotNull(r.Outcome));
+        Assert.Equal(RunOutcome.Failed, history[1].Outcome);
+        Assert.Contains("took over", history[1].Error);
+    }
+
+    [Fact]
+    public async Task StoppingTheWorkerMidRunRecordsTheInterruptionAndAsksForANewRun()
+    {
+        using var client = _api.CreateAdminClient();
+        var id = await CreateConnectorAsync(client, "Interrupted");
+        var entered = new TaskCompletionSource();
+        using var worker = WorkerHost.Create(_database, servers.RedisConnectionString, configure: s =>
+        {
+            s.RemoveAll<IConnectorSource>();
+            s.AddSingleton<IConnectorSource>(new MarkerSource(entered, Task.Delay(Timeout.Infinite)));
+        });
+        using var stopping = new CancellationTokenSource();
+        await using var scope = worker.Services.CreateAsyncScope();
+        var run = scope.ServiceProvider.GetRequiredService<ImportRunner>().RunAsync(id, RunTrigger.Schedule, "stopping-worker", stopping.Token);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        stopping.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+
+        await using var db = _api.CreateDbContext();
+        var recorded = await db.Runs.SingleAsync(r => r.ConnectorId == id);
+        Assert.Equal(RunOutcome.Failed, recorded.Outcome);
+        Assert.Contains("worker stopped", recorded.Error);
+        var connector = await db.Connectors.SingleAsync(c => c.Id == id);
+        Assert.NotNull(connector.RunRequestedAt);
+        Assert.NotEqual(ConnectorStatus.Running, connector.RunStatus);
     }
 
     /// <summary>Throws for one connector, imports nothing for the others.</summary>
@@ -223,7 +272,7 @@ public sealed class SchedulerTests(ServersFixture servers) : IAsyncLifetime
         public async Task ImportAsync(ImportContext context, CancellationToken cancellationToken)
         {
             entered?.SetResult();
-            await gate;
+            await gate.WaitAsync(cancellationToken);
             context.Counts.ItemsFromSource++;
             context.Counts.ItemsParsed++;
             context.Counts.ItemsForImport++;
