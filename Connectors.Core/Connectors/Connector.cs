@@ -24,6 +24,9 @@ public sealed class Connector
     /// <summary>Per-type settings as JSON (validated by the type when written).</summary>
     public string Settings { get; set; } = "{}";
 
+    /// <summary>How people are mapped, the scope and the unmapped-item policy, as JSON (<see cref="Mapping.MappingSettings"/>).</summary>
+    public string Mapping { get; set; } = "{}";
+
     /// <summary>Credentials encrypted with Data Protection; never returned or logged.</summary>
     public string? ProtectedCredentials { get; set; }
 

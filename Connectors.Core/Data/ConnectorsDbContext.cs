@@ -1,5 +1,7 @@
+using Connectors.Archive;
 using Connectors.Audit;
 using Connectors.Connectors;
+using Connectors.Mapping;
 using Connectors.Runs;
 using Connectors.Security;
 using Connectors.Sources.Hr;
@@ -20,6 +22,14 @@ public sealed class ConnectorsDbContext(DbContextOptions<ConnectorsDbContext> op
     public DbSet<SignalUpload> SignalUploads => Set<SignalUpload>();
     public DbSet<HrSignal> HrSignals => Set<HrSignal>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<ArchivedItem> Items => Set<ArchivedItem>();
+    public DbSet<ContentBlob> Blobs => Set<ContentBlob>();
+    public DbSet<MailboxPlacement> Placements => Set<MailboxPlacement>();
+    public DbSet<ConnectorCursor> Cursors => Set<ConnectorCursor>();
+    public DbSet<DirectoryAccount> Accounts => Set<DirectoryAccount>();
+    public DbSet<IdentityMapping> Mappings => Set<IdentityMapping>();
+    public DbSet<QuarantinedItem> Quarantine => Set<QuarantinedItem>();
+    public DbSet<UnmappedIdentity> UnmappedIdentities => Set<UnmappedIdentity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ConnectorsDbContext).Assembly);

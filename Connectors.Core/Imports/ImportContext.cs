@@ -1,4 +1,6 @@
+using Connectors.Archive;
 using Connectors.Connectors;
+using Connectors.Mapping;
 using Connectors.Data;
 using Connectors.Runs;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +23,75 @@ public sealed class ImportContext(ConnectorsDbContext db, Connector connector, I
     public ImportCounts Counts => Run.Counts;
     public TimeProvider Clock { get; } = clock;
     public ConnectorsDbContext Db { get; } = db;
+
+    private IdentityResolver? _resolver;
+
+    /// <summary>The cursor the last committed batch left (null before the first); the source resumes from it.</summary>
+    public string? Cursor { get; internal set; }
+
+    /// <summary>The folder items of this connector's type are placed in.</summary>
+    public string Folder => ConnectorTypes.Find(Connector.Type)?.FolderName ?? Connector.Type;
+
+    /// <summary>
+    /// Hands a batch of parsed items to the archive: maps their people, stores new items and versions,
+    /// places them in mailboxes (or quarantine), and commits them together with <paramref name="cursor"/>
+    /// and the run's counters in one transaction.
+    /// </summary>
+    public async Task<BatchOutcome> ImportBatchAsync(IReadOnlyList<SourceItem> items, string? cursor, CancellationToken cancellationToken)
+    {
+        using var activity = ImportRunner.ActivitySource.StartActivity("Import batch");
+        activity?.SetTag("batch.size", items.Count);
+        _resolver ??= await IdentityResolver.LoadAsync(Db, Connector, cancellationToken);
+        var resolved = items.Select(i => new ResolvedItem(i, _resolver.Resolve(i))).ToList();
+        var outcome = new BatchOutcome(0, 0, 0, 0, 0);
+        await CommitAsync(async (connection, transaction, ct) =>
+        {
+            outcome = await ArchiveWriter.WriteAsync(connection, transaction, Connector.Id, Connector.Type, Folder, Run.Id,
+                Clock.GetUtcNow(), resolved, ct);
+            await UnmappedWorklist.RecordAsync(connection, transaction, Connector.Id, Clock.GetUtcNow(), resolved, ct);
+            if (cursor is not null)
+            {
+                await SaveCursorAsync(connection, transaction, cursor, ct);
+            }
+            // Counted inside the transaction so the counters that commit match the items that commit.
+            Counts.ItemsFromSource += items.Count;
+            Counts.ItemsParsed += items.Count;
+            Counts.ItemsForImport += resolved.Sum(r => Math.Max(1, r.Resolution.Mailboxes.Count));
+            Counts.ItemsImported += outcome.Imported;
+            Counts.ItemsPartiallyImported += outcome.PartiallyImported;
+            Counts.ItemsSkippedDuplicate += outcome.Duplicates;
+            Counts.ItemsQuarantined += outcome.Quarantined;
+            Counts.ItemsExcluded += outcome.Excluded;
+        }, cancellationToken);
+        if (cursor is not null)
+        {
+            Cursor = cursor;
+        }
+        return outcome;
+    }
+
+    /// <summary>An item the source could not parse: one item from the source, one failed copy for import.</summary>
+    public void FailedToParse(string reason, string? itemId = null, string? sourceFile = null, int? rowNumber = null, string? field = null)
+    {
+        Counts.ItemsFromSource++;
+        Counts.ItemsFailedToParse++;
+        Counts.ItemsForImport++;
+        Counts.ItemsFailed++;
+        Fail(reason, itemId, sourceFile, rowNumber, field);
+    }
+
+    private async Task SaveCursorAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string cursor, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO connector_cursors (connector_id, value, run_id, updated_at) VALUES (@connector, @value, @run, @now)
+            ON CONFLICT (connector_id) DO UPDATE SET value = excluded.value, run_id = excluded.run_id, updated_at = excluded.updated_at
+            """, connection, transaction);
+        command.Parameters.AddWithValue("connector", Connector.Id);
+        command.Parameters.AddWithValue("value", cursor);
+        command.Parameters.AddWithValue("run", Run.Id);
+        command.Parameters.AddWithValue("now", Clock.GetUtcNow());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <summary>Records a failed item; it is saved with the next commit.</summary>
     public void Fail(string reason, string? itemId = null, string? sourceFile = null, int? rowNumber = null, string? field = null,
@@ -59,6 +130,14 @@ public sealed class ImportContext(ConnectorsDbContext db, Connector connector, I
         await Db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         _pendingFailures.Clear();
+    }
+
+    /// <summary>Failures recorded since the last commit; the run's end saves them so none is lost.</summary>
+    internal List<ImportFailure> TakePendingFailures()
+    {
+        var pending = _pendingFailures.ToList();
+        _pendingFailures.Clear();
+        return pending;
     }
 
     private async Task CheckLeaseAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)

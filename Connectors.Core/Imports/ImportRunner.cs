@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Connectors.Connectors;
 using Connectors.Data;
+using Connectors.Mapping;
 using Connectors.Runs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -49,6 +50,10 @@ public sealed class ImportRunner(
         var started = Stopwatch.GetTimestamp();
         try
         {
+            context.Cursor = await db.Cursors.AsNoTracking().Where(c => c.ConnectorId == connector.Id).Select(c => c.Value)
+                .FirstOrDefaultAsync(cancellationToken);
+            // Items waiting for a mapping go first: a mapping added since the last run releases them.
+            await QuarantineReleaser.ReleaseAsync(context, cancellationToken);
             await source.ImportAsync(context, cancellationToken);
             await FinishAsync(context, error: null, CancellationToken.None);
         }
@@ -123,6 +128,7 @@ public sealed class ImportRunner(
             : imbalances.Count > 0 ? Truncate("The run's counts do not add up: " + string.Join("; ", imbalances))
             : null;
 
+        var pendingFailures = context.TakePendingFailures();
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Read the connector fresh and locked: the epoch decides whether this run may still write to it.
@@ -136,15 +142,21 @@ public sealed class ImportRunner(
             return;
         }
         db.Runs.Update(run);
+        db.Failures.AddRange(pendingFailures);
+        var waitingForMapping = await db.Quarantine.AnyAsync(q => q.ConnectorId == connector.Id && q.ReleasedAt == null, cancellationToken);
         connector.LastImportAt = now;
         connector.ItemsImported += run.Counts.ItemsImported + run.Counts.ItemsPartiallyImported;
         connector.LastRunErrors = (int)Math.Min(int.MaxValue, run.Counts.ItemsFailed);
-        connector.LastError = run.Error ?? (run.Counts.ItemsFailed > 0 ? $"{run.Counts.ItemsFailed} item(s) failed in the last run." : null);
+        connector.LastError = run.Error
+            ?? (run.Counts.ItemsFailed > 0 ? $"{run.Counts.ItemsFailed} item(s) failed in the last run."
+            : waitingForMapping ? "Items are waiting in quarantine for their people to be mapped." : null);
         connector.RunStatus = run.Outcome switch
         {
             RunOutcome.Failed when error is SourceAuthenticationException => ConnectorStatus.NeedsReauth,
             RunOutcome.Failed => ConnectorStatus.Error,
             RunOutcome.Partial => ConnectorStatus.Warning,
+            // Items waiting in quarantine for a mapping are a warning until someone maps their people.
+            _ when waitingForMapping => ConnectorStatus.Warning,
             _ => ConnectorStatus.Active,
         };
         if (run.Outcome == RunOutcome.Failed)

@@ -31,6 +31,9 @@ public sealed class ImportRun
     public string? Error { get; set; }
 
     public ImportCounts Counts { get; set; } = new();
+
+    /// <summary>Quarantined items (from earlier runs) this run placed after a mapping was added. Not part of the equations.</summary>
+    public long ItemsReleasedFromQuarantine { get; set; }
 }
 
 /// <summary>

@@ -13,6 +13,7 @@ internal sealed class ConnectorConfiguration : IEntityTypeConfiguration<Connecto
         builder.Property(c => c.Name).HasMaxLength(200);
         builder.Property(c => c.Type).HasMaxLength(40);
         builder.Property(c => c.Settings).HasColumnType("jsonb");
+        builder.Property(c => c.Mapping).HasColumnType("jsonb");
         builder.Property(c => c.LastError).HasMaxLength(4000);
         builder.OwnsOne(c => c.Schedule, s =>
         {

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 
 #nullable disable
 
@@ -22,6 +23,250 @@ namespace Connectors.Data.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("Connectors.Archive.ArchivedItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Attachments")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("attachments");
+
+                    b.Property<string>("BodyHtml")
+                        .HasColumnType("text")
+                        .HasColumnName("body_html");
+
+                    b.Property<string>("BodyText")
+                        .HasColumnType("text")
+                        .HasColumnName("body_text");
+
+                    b.Property<Guid>("ConnectorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("connector_id");
+
+                    b.Property<string>("ConversationId")
+                        .HasColumnType("text")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("IngestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ingested_at");
+
+                    b.Property<string>("ItemClass")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("item_class");
+
+                    b.Property<string>("ItemKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("item_key");
+
+                    b.Property<string>("ParentId")
+                        .HasColumnType("text")
+                        .HasColumnName("parent_id");
+
+                    b.Property<string>("PartialReason")
+                        .HasColumnType("text")
+                        .HasColumnName("partial_reason");
+
+                    b.Property<string>("RawSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("raw_sha256")
+                        .IsFixedLength();
+
+                    b.Property<long>("RawSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("raw_size");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("recipients");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<NpgsqlTsVector>("SearchVector")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasColumnName("search_vector")
+                        .HasComputedColumnSql("to_tsvector('simple', coalesce(subject, '') || ' ' || coalesce(body_text, ''))", true);
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("sender");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("SentAtText")
+                        .HasColumnType("text")
+                        .HasColumnName("sent_at_text");
+
+                    b.Property<string>("SourceAccount")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source_account");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("SourceType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("source_type");
+
+                    b.Property<string>("Subject")
+                        .HasColumnType("text")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("ThreadId")
+                        .HasColumnType("text")
+                        .HasColumnName("thread_id");
+
+                    b.Property<string>("VersionHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("version_hash")
+                        .IsFixedLength();
+
+                    b.Property<string>("VersionKind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("version_kind");
+
+                    b.HasKey("Id")
+                        .HasName("pk_archive_items");
+
+                    b.HasIndex("ConnectorId")
+                        .HasDatabaseName("ix_archive_items_connector_id");
+
+                    b.HasIndex("RawSha256")
+                        .HasDatabaseName("ix_archive_items_raw_sha256");
+
+                    b.HasIndex("RunId")
+                        .HasDatabaseName("ix_archive_items_run_id");
+
+                    b.HasIndex("SearchVector")
+                        .HasDatabaseName("ix_archive_items_search_vector");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
+
+                    b.HasIndex("SentAt")
+                        .HasDatabaseName("ix_archive_items_sent_at");
+
+                    b.HasIndex("ConversationId", "SentAt")
+                        .HasDatabaseName("ix_archive_items_conversation_id_sent_at");
+
+                    b.HasIndex("ItemKey", "VersionHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_archive_items_item_key_version_hash");
+
+                    b.ToTable("archive_items", (string)null);
+                });
+
+            modelBuilder.Entity("Connectors.Archive.ConnectorCursor", b =>
+                {
+                    b.Property<Guid>("ConnectorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("connector_id");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("value");
+
+                    b.HasKey("ConnectorId")
+                        .HasName("pk_connector_cursors");
+
+                    b.ToTable("connector_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("Connectors.Archive.ContentBlob", b =>
+                {
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.HasKey("Sha256")
+                        .HasName("pk_content_blobs");
+
+                    b.ToTable("content_blobs", (string)null);
+                });
+
+            modelBuilder.Entity("Connectors.Archive.MailboxPlacement", b =>
+                {
+                    b.Property<long>("ItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("item_id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<Guid>("ConnectorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("connector_id");
+
+                    b.Property<string>("Folder")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("folder");
+
+                    b.Property<DateTimeOffset>("PlacedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("placed_at");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.HasKey("ItemId", "AccountId")
+                        .HasName("pk_mailbox_placements");
+
+                    b.HasIndex("AccountId", "Folder")
+                        .HasDatabaseName("ix_mailbox_placements_account_id_folder");
+
+                    b.ToTable("mailbox_placements", (string)null);
+                });
 
             modelBuilder.Entity("Connectors.Audit.AuditRecord", b =>
                 {
@@ -121,6 +366,11 @@ namespace Connectors.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("lease_epoch");
 
+                    b.Property<string>("Mapping")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("mapping");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -177,6 +427,178 @@ namespace Connectors.Data.Migrations
                         .HasFilter("deleted_at IS NULL AND enabled AND run_requested_at IS NOT NULL");
 
                     b.ToTable("connectors", (string)null);
+                });
+
+            modelBuilder.Entity("Connectors.Mapping.DirectoryAccount", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_directory_accounts");
+
+                    b.HasIndex("Email")
+                        .IsUnique()
+                        .HasDatabaseName("ix_directory_accounts_email");
+
+                    b.ToTable("directory_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Connectors.Mapping.IdentityMapping", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<Guid>("ConnectorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("connector_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("source_id");
+
+                    b.Property<DateTimeOffset?>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset?>("ValidTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_identity_mappings");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_identity_mappings_account_id");
+
+                    b.HasIndex("ConnectorId", "SourceId")
+                        .HasDatabaseName("ix_identity_mappings_connector_id_source_id");
+
+                    b.ToTable("identity_mappings", (string)null);
+                });
+
+            modelBuilder.Entity("Connectors.Mapping.QuarantinedItem", b =>
+                {
+                    b.Property<Guid>("ConnectorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("connector_id");
+
+                    b.Property<long>("ItemId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("item_id");
+
+                    b.Property<DateTimeOffset>("QuarantinedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("quarantined_at");
+
+                    b.Property<DateTimeOffset?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("released_at");
+
+                    b.Property<long?>("ReleasedRunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("released_run_id");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.HasKey("ConnectorId", "ItemId")
+                        .HasName("pk_quarantined_items");
+
+                    b.HasIndex("ConnectorId")
+                        .HasDatabaseName("ix_quarantined_items_connector_id")
+                        .HasFilter("released_at IS NULL");
+
+                    b.HasIndex("ItemId")
+                        .HasDatabaseName("ix_quarantined_items_item_id");
+
+                    b.ToTable("quarantined_items", (string)null);
+                });
+
+            modelBuilder.Entity("Connectors.Mapping.UnmappedIdentity", b =>
+                {
+                    b.Property<Guid>("ConnectorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("connector_id");
+
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<long>("ItemCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("item_count");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.HasKey("ConnectorId", "SourceId")
+                        .HasName("pk_unmapped_identities");
+
+                    b.ToTable("unmapped_identities", (string)null);
                 });
 
             modelBuilder.Entity("Connectors.Runs.ImportFailure", b =>
@@ -261,6 +683,10 @@ namespace Connectors.Data.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("error");
+
+                    b.Property<long>("ItemsReleasedFromQuarantine")
+                        .HasColumnType("bigint")
+                        .HasColumnName("items_released_from_quarantine");
 
                     b.Property<long>("LeaseEpoch")
                         .HasColumnType("bigint")
@@ -639,6 +1065,57 @@ namespace Connectors.Data.Migrations
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Connectors.Archive.ArchivedItem", b =>
+                {
+                    b.HasOne("Connectors.Connectors.Connector", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_archive_items_connectors_connector_id");
+
+                    b.HasOne("Connectors.Archive.ContentBlob", null)
+                        .WithMany()
+                        .HasForeignKey("RawSha256")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_archive_items_content_blobs_raw_sha256");
+
+                    b.HasOne("Connectors.Runs.ImportRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_archive_items_runs_run_id");
+                });
+
+            modelBuilder.Entity("Connectors.Archive.ConnectorCursor", b =>
+                {
+                    b.HasOne("Connectors.Connectors.Connector", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_connector_cursors_connectors_connector_id");
+                });
+
+            modelBuilder.Entity("Connectors.Archive.MailboxPlacement", b =>
+                {
+                    b.HasOne("Connectors.Mapping.DirectoryAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_mailbox_placements_directory_accounts_account_id");
+
+                    b.HasOne("Connectors.Archive.ArchivedItem", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_mailbox_placements_archive_items_item_id");
+                });
+
             modelBuilder.Entity("Connectors.Connectors.Connector", b =>
                 {
                     b.OwnsOne("Connectors.Connectors.ConnectorSchedule", "Schedule", b1 =>
@@ -672,6 +1149,33 @@ namespace Connectors.Data.Migrations
 
                     b.Navigation("Schedule")
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Connectors.Mapping.IdentityMapping", b =>
+                {
+                    b.HasOne("Connectors.Mapping.DirectoryAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_identity_mappings_directory_accounts_account_id");
+
+                    b.HasOne("Connectors.Connectors.Connector", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_identity_mappings_connectors_connector_id");
+                });
+
+            modelBuilder.Entity("Connectors.Mapping.QuarantinedItem", b =>
+                {
+                    b.HasOne("Connectors.Archive.ArchivedItem", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_quarantined_items_archive_items_item_id");
                 });
 
             modelBuilder.Entity("Connectors.Runs.ImportFailure", b =>
