@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Connectors.Alerts;
 using Connectors.Api.Security;
 using Connectors.Data;
 using Connectors.Security;
@@ -14,6 +15,8 @@ public static class ApiExtensions
         builder.AddConnectorsCore();
         // The Api owns the schema: migrations are applied before it starts serving (and so before it is healthy).
         builder.Services.AddHostedService<DatabaseMigrator>();
+        // The Api checks for stale connectors and delivers alerts too, so a dead worker cannot silence them.
+        builder.Services.AddAlerting();
 
         builder.Services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();

@@ -1,4 +1,5 @@
 using Connectors.Api;
+using Connectors.Api.Alerts;
 using Connectors.Api.ApiKeys;
 using Connectors.Api.Audit;
 using Connectors.Api.Connectors;
@@ -16,7 +17,9 @@ app.MapDefaultEndpoints();
 app.MapApiDocuments();
 app.MapConnectorsApi();
 app.MapSignalsApi();
+app.MapMappingApis();
 app.MapApiKeysApi();
 app.MapAuditApi();
+app.MapAlertsApi();
 
 app.Run();

@@ -1,3 +1,4 @@
+using Connectors.Alerts;
 using Connectors.Scheduling;
 
 namespace Connectors.Worker;
@@ -11,6 +12,7 @@ public static class WorkerExtensions
         builder.Services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<ImportScheduler>();
+        builder.Services.AddAlerting();
         return builder;
     }
 }

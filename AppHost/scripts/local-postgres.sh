@@ -31,7 +31,8 @@ if [ ! -s "$data/PG_VERSION" ]; then
   rm -f "$pwfile"
 fi
 
-"${as_owner[@]}" "$bindir/postgres" -D "$data" -p "$port" -k "$sockets" -c listen_addresses=localhost 2>&1 &
+"${as_owner[@]}" "$bindir/postgres" -D "$data" -p "$port" -k "$sockets" -c listen_addresses=localhost \
+  -c max_connections="${POSTGRES_MAX_CONNECTIONS:-100}" 2>&1 &
 pid=$!
 # DCP stops executables with TERM; PostgreSQL's fast shutdown is SIGINT.
 trap 'kill -INT "$pid" 2>/dev/null || true' TERM INT

@@ -47,19 +47,21 @@ public sealed record CreateConnectorRequest(
     ScheduleDto? Schedule = null,
     [property: Description("Type-specific settings object (HR: emailAddressColumn, resignationDateColumn, lastWorkingDateColumn).")] JsonElement? Settings = null,
     [property: Description("Write-only credentials object; stored encrypted, never returned.")] JsonElement? Credentials = null,
-    bool? Enabled = null);
+    bool? Enabled = null,
+    [property: Description("ISO 8601 duration each run re-reads to catch late deliveries. Default P3D.")] string? Lookback = null);
 
 public sealed record UpdateConnectorRequest(
     string? Name = null,
     ScheduleDto? Schedule = null,
     JsonElement? Settings = null,
     [property: Description("Write-only; replaces the stored credentials. Send {} to remove them.")] JsonElement? Credentials = null,
-    bool? Enabled = null);
+    bool? Enabled = null,
+    [property: Description("ISO 8601 duration each run re-reads to catch late deliveries.")] string? Lookback = null);
 
 public sealed record ConnectorDto(
     Guid Id, string Name, string Type, bool Enabled, ScheduleDto Schedule, JsonElement Settings, bool HasCredentials,
     ConnectorStatus Status, DateTimeOffset? LastImportAt, DateTimeOffset? NextRunAt, long ItemsImported, int Errors,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string Lookback);
 
 /// <summary>Progress of the run in progress, if any.</summary>
 public sealed record RunProgressDto(long RunId, DateTimeOffset StartedAt, long ItemsFromSource, long ItemsImported, long ItemsFailed);
@@ -71,11 +73,13 @@ public sealed record ConnectorStatusDto(
 public sealed record RunDto(
     long Id, RunTrigger Trigger, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, RunOutcome? Outcome,
     long ItemsFromSource, long ItemsForImport, long ItemsImported, long ItemsPartiallyImported, long ItemsSkippedDuplicate,
-    long ItemsFailed, long ItemsQuarantined, long ItemsExcluded, string? Error)
+    long ItemsFailed, long ItemsQuarantined, long ItemsExcluded, string? Error,
+    ReconciliationResult Reconciliation, string? ReconciliationDetail, long ItemsReleasedFromQuarantine)
 {
     public static RunDto From(ImportRun r) => new(r.Id, r.Trigger, r.StartedAt, r.CompletedAt, r.Outcome,
         r.Counts.ItemsFromSource, r.Counts.ItemsForImport, r.Counts.ItemsImported, r.Counts.ItemsPartiallyImported,
-        r.Counts.ItemsSkippedDuplicate, r.Counts.ItemsFailed, r.Counts.ItemsQuarantined, r.Counts.ItemsExcluded, r.Error);
+        r.Counts.ItemsSkippedDuplicate, r.Counts.ItemsFailed, r.Counts.ItemsQuarantined, r.Counts.ItemsExcluded, r.Error,
+        r.Reconciliation, r.ReconciliationDetail, r.ItemsReleasedFromQuarantine);
 }
 
 public sealed record FailureDto(long Id, string? ItemId, int? RowNumber, string? Field, string? SourceUser, string? MappedAccount, string Reason)
@@ -91,5 +95,27 @@ public static class ConnectorMapping
     public static ConnectorDto ToDto(this Connector c) => new(
         c.Id, c.Name, c.Type, c.Enabled, ScheduleDto.From(c.Schedule), JsonDocument.Parse(c.Settings).RootElement.Clone(),
         c.ProtectedCredentials is not null, c.Status, c.LastImportAt, c.NextRunAt, c.ItemsImported, c.LastRunErrors,
-        c.CreatedAt, c.UpdatedAt);
+        c.CreatedAt, c.UpdatedAt, XmlConvert.ToString(c.Lookback));
+
+    /// <summary>Reads an optional lookback; at most 90 days (sources keep data for weeks, not months).</summary>
+    public static TimeSpan? ParseLookback(string? text, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        try
+        {
+            var value = XmlConvert.ToTimeSpan(text);
+            if (value >= TimeSpan.Zero && value <= TimeSpan.FromDays(90))
+            {
+                return value;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+        errors["lookback"] = [$"'{text}' is not an ISO 8601 duration between PT0S and P90D."];
+        return null;
+    }
 }

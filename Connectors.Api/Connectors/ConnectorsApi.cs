@@ -148,6 +148,7 @@ public static class ConnectorsApi
         var (settings, settingsErrors) = type is null ? ("{}", []) : ConnectorSettings.Normalize(type.Id, request.Settings);
         Merge(errors, settingsErrors);
         var credentials = ReadCredentials(request.Credentials, errors);
+        var lookback = ConnectorMapping.ParseLookback(request.Lookback, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -165,6 +166,7 @@ public static class ConnectorsApi
             Schedule = schedule!,
             Settings = settings,
             Enabled = request.Enabled ?? true,
+            Lookback = lookback ?? Connector.DefaultLookback,
             ProtectedCredentials = credentials is null ? null : protector.Protect(credentials),
             CreatedAt = now,
             UpdatedAt = now,
@@ -207,6 +209,7 @@ public static class ConnectorsApi
             Merge(errors, settingsErrors);
         }
         var credentials = ReadCredentials(request.Credentials, errors);
+        var lookback = ConnectorMapping.ParseLookback(request.Lookback, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -231,6 +234,11 @@ public static class ConnectorsApi
         {
             connector.Settings = settings;
             changed.Add("settings");
+        }
+        if (lookback is { } newLookback && newLookback != connector.Lookback)
+        {
+            connector.Lookback = newLookback;
+            changed.Add("lookback");
         }
         if (request.Enabled is { } enabled && enabled != connector.Enabled)
         {

@@ -24,6 +24,11 @@ public sealed class Connector
     /// <summary>Per-type settings as JSON (validated by the type when written).</summary>
     public string Settings { get; set; } = "{}";
 
+    /// <summary>How far back each run re-reads the source to catch late deliveries (dedup absorbs the overlap).</summary>
+    public TimeSpan Lookback { get; set; } = DefaultLookback;
+
+    public static readonly TimeSpan DefaultLookback = TimeSpan.FromDays(3);
+
     /// <summary>How people are mapped, the scope and the unmapped-item policy, as JSON (<see cref="Mapping.MappingSettings"/>).</summary>
     public string Mapping { get; set; } = "{}";
 
@@ -43,6 +48,12 @@ public sealed class Connector
 
     /// <summary>Why the requested run was asked for (run now, or an upload).</summary>
     public Runs.RunTrigger? RequestedTrigger { get; set; }
+
+    /// <summary>The end of the last run that was not Failed; the staleness check measures from it.</summary>
+    public DateTimeOffset? LastSuccessAt { get; set; }
+
+    /// <summary>Failed runs in a row; drives the retry backoff and the escalating alert.</summary>
+    public int ConsecutiveFailures { get; set; }
 
     public long ItemsImported { get; set; }
     public int LastRunErrors { get; set; }

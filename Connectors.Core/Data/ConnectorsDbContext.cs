@@ -1,3 +1,4 @@
+using Connectors.Alerts;
 using Connectors.Archive;
 using Connectors.Audit;
 using Connectors.Connectors;
@@ -30,6 +31,9 @@ public sealed class ConnectorsDbContext(DbContextOptions<ConnectorsDbContext> op
     public DbSet<IdentityMapping> Mappings => Set<IdentityMapping>();
     public DbSet<QuarantinedItem> Quarantine => Set<QuarantinedItem>();
     public DbSet<UnmappedIdentity> UnmappedIdentities => Set<UnmappedIdentity>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<AlertDelivery> AlertDeliveries => Set<AlertDelivery>();
+    public DbSet<WebhookSettings> WebhookSettings => Set<WebhookSettings>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ConnectorsDbContext).Assembly);

@@ -67,8 +67,33 @@ public sealed class ImportContext(ConnectorsDbContext db, Connector connector, I
         {
             Cursor = cursor;
         }
+        if (items.Count > 0)
+        {
+            ImportRunner.RecordLag(Clock.GetUtcNow() - items.Max(i => i.SentAt), Connector.Type);
+        }
         return outcome;
     }
+
+    /// <summary>
+    /// Records a control total the source provided (a manifest, a summary file, an API total) against what
+    /// was actually read. Any mismatch makes the run's reconciliation a mismatch and raises an alert.
+    /// </summary>
+    public void Reconcile(string what, long expected, long actual)
+    {
+        var detail = $"{what}: {expected:N0} expected, {actual:N0} read";
+        Run.ReconciliationDetail = Run.ReconciliationDetail is null ? detail : $"{Run.ReconciliationDetail}; {detail}";
+        if (expected != actual)
+        {
+            Run.Reconciliation = ReconciliationResult.Mismatch;
+        }
+        else if (Run.Reconciliation == ReconciliationResult.NotProvided)
+        {
+            Run.Reconciliation = ReconciliationResult.Matched;
+        }
+    }
+
+    /// <summary>The earliest source time this run should re-read from, given the last cursor time (late deliveries).</summary>
+    public DateTimeOffset LookbackFrom(DateTimeOffset lastSeen) => lastSeen - Connector.Lookback;
 
     /// <summary>An item the source could not parse: one item from the source, one failed copy for import.</summary>
     public void FailedToParse(string reason, string? itemId = null, string? sourceFile = null, int? rowNumber = null, string? field = null)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Connectors.Alerts;
 using Connectors.Connectors;
 using Connectors.Data;
 using Connectors.Mapping;
@@ -26,9 +27,21 @@ public sealed class ImportRunner(
     private static readonly Counter<long> ItemsDuplicate = Meter.CreateCounter<long>("connectors.items.duplicate");
     private static readonly Counter<long> ItemsFailed = Meter.CreateCounter<long>("connectors.items.failed");
     private static readonly Histogram<double> RunDuration = Meter.CreateHistogram<double>("connectors.run.duration", "s");
+    private static readonly Histogram<double> Lag = Meter.CreateHistogram<double>("connectors.import.lag", "s",
+        "Now minus the newest sent time of a committed batch: how far behind the source the archive is.");
 
-    /// <summary>After a failed run the next attempt comes this soon (or sooner if the schedule says so).</summary>
-    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMinutes(5);
+    internal static void RecordLag(TimeSpan lag, string type) =>
+        Lag.Record(Math.Max(0, lag.TotalSeconds), new KeyValuePair<string, object?>("connector.type", type));
+
+    /// <summary>Failed runs in a row that raise the escalating alert.</summary>
+    public const int ConsecutiveFailuresAlertThreshold = 3;
+
+    /// <summary>
+    /// After a failed run the next attempt comes this soon (or sooner if the schedule says so): one minute,
+    /// doubling with each failure in a row, at most an hour. Never stop capturing on our own: sources delete data.
+    /// </summary>
+    public static TimeSpan RetryDelay(int consecutiveFailures) =>
+        TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, Math.Clamp(consecutiveFailures - 1, 0, 6))));
 
     /// <returns>The finished run, or null when the connector is gone, disabled or has no source yet.</returns>
     public async Task<ImportRun?> RunAsync(Guid connectorId, RunTrigger trigger, string workerId, CancellationToken cancellationToken)
@@ -161,13 +174,19 @@ public sealed class ImportRunner(
         };
         if (run.Outcome == RunOutcome.Failed)
         {
-            // Never stop capturing on our own: sources delete data, so a failure is retried soon.
-            var retry = now + RetryAfterFailure;
+            connector.ConsecutiveFailures++;
+            var retry = now + RetryDelay(connector.ConsecutiveFailures);
             if (connector.NextRunAt is null || connector.NextRunAt > retry)
             {
                 connector.NextRunAt = retry;
             }
         }
+        else
+        {
+            connector.ConsecutiveFailures = 0;
+            connector.LastSuccessAt = now;
+        }
+        await RaiseAlertsAsync(connector, run, error, imbalances, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
@@ -178,6 +197,68 @@ public sealed class ImportRunner(
         logger.LogInformation("Run {RunId} of connector {ConnectorId} ended {Outcome}: {Imported} imported, {Duplicates} duplicates, {Failed} failed",
             run.Id, connector.Id, run.Outcome, run.Counts.ItemsImported, run.Counts.ItemsSkippedDuplicate, run.Counts.ItemsFailed);
     }
+
+    /// <summary>The alerts a finished run raises or resolves, in the run's own transaction.</summary>
+    private async Task RaiseAlertsAsync(Connector connector, ImportRun run, Exception? error, IReadOnlyList<string> imbalances,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var subject = new AlertRaiser.Subject(connector.Id, connector.Name, connector.Type);
+        Task Raise(AlertKind kind, AlertSeverity severity, string reason) =>
+            AlertRaiser.RaiseAsync(db, subject, kind, severity, reason, run.Id, now, cancellationToken);
+
+        if (run.Outcome == RunOutcome.Failed)
+        {
+            await Raise(AlertKind.RunFailed, AlertSeverity.Error, $"Run {run.Id} of {connector.Name} failed: {run.Error}");
+            if (connector.ConsecutiveFailures >= ConsecutiveFailuresAlertThreshold)
+            {
+                await Raise(AlertKind.ConsecutiveFailures, AlertSeverity.Critical,
+                    $"{connector.Name} has failed {connector.ConsecutiveFailures} runs in a row; nothing is being captured. Last error: {run.Error}");
+            }
+            if (error is SourceAuthenticationException)
+            {
+                await Raise(AlertKind.CredentialsRejected, AlertSeverity.Critical, $"The source rejected the credentials of {connector.Name}: {error.Message}");
+            }
+            if (imbalances.Count > 0)
+            {
+                await Raise(AlertKind.AccountingMismatch, AlertSeverity.Critical, $"Run {run.Id} of {connector.Name}: {string.Join("; ", imbalances)}");
+            }
+            return;
+        }
+
+        await AlertRaiser.ResolveAsync(db, connector.Id,
+            [AlertKind.RunFailed, AlertKind.ConsecutiveFailures, AlertKind.CredentialsRejected, AlertKind.NoSuccessfulRun],
+            $"system: run {run.Id} completed", now, cancellationToken);
+        if (run.Reconciliation == ReconciliationResult.Mismatch)
+        {
+            await Raise(AlertKind.ReconciliationMismatch, AlertSeverity.Error,
+                $"Run {run.Id} of {connector.Name} does not match the source's control totals: {run.ReconciliationDetail}");
+        }
+        if (run.Outcome == RunOutcome.Partial)
+        {
+            await Raise(AlertKind.RunPartial, AlertSeverity.Warning,
+                $"Run {run.Id} of {connector.Name}: {run.Counts.ItemsFailed} item(s) failed, {run.Counts.ItemsPartiallyImported} partially imported.");
+        }
+        if (run.Counts.ItemsQuarantined > 0)
+        {
+            await Raise(AlertKind.UnmappedIdentities, AlertSeverity.Warning,
+                $"Run {run.Id} of {connector.Name} quarantined {run.Counts.ItemsQuarantined} item(s) whose people are not mapped; see the connector's unmapped identities.");
+        }
+        if (run.Outcome == RunOutcome.NoItems)
+        {
+            // Silence is only suspicious when the source usually has something to say.
+            var recent = await db.Runs.AsNoTracking()
+                .Where(r => r.ConnectorId == connector.Id && r.Id != run.Id && r.Outcome != null && r.Outcome != RunOutcome.Failed)
+                .OrderByDescending(r => r.Id).Take(5).Select(r => r.Counts.ItemsFromSource).ToListAsync(cancellationToken);
+            if (recent.Count >= 3 && recent.Average() >= ZeroItemsVolumeThreshold)
+            {
+                await Raise(AlertKind.ZeroItems, AlertSeverity.Warning,
+                    $"Run {run.Id} of {connector.Name} found no items, while the last {recent.Count} runs averaged {recent.Average():0} items.");
+            }
+        }
+    }
+
+    /// <summary>Average items per run above which an empty run raises the zero-items alert.</summary>
+    public const int ZeroItemsVolumeThreshold = 10;
 
     private async Task InterruptAsync(ImportRun run, ConnectorStatus previousStatus)
     {

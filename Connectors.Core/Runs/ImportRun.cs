@@ -8,11 +8,21 @@ public enum RunOutcome
     NoItems,
 }
 
+/// <summary>Whether the source's own control totals (a manifest, a summary file, an API total) agreed with what was read.</summary>
+public enum ReconciliationResult
+{
+    NotProvided,
+    Matched,
+    Mismatch,
+}
+
 public enum RunTrigger
 {
     Schedule,
     Manual,
     Upload,
+    /// <summary>The previous run's worker died mid-run; this run replays what it had not committed.</summary>
+    Recovery,
 }
 
 /// <summary>One import run with the counters of the reference product's admin log.</summary>
@@ -31,6 +41,10 @@ public sealed class ImportRun
     public string? Error { get; set; }
 
     public ImportCounts Counts { get; set; } = new();
+
+    public ReconciliationResult Reconciliation { get; set; } = ReconciliationResult.NotProvided;
+    /// <summary>What was reconciled against what, e.g. "summary.xml 2026-11-24: 1,204 expected, 1,204 read".</summary>
+    public string? ReconciliationDetail { get; set; }
 
     /// <summary>Quarantined items (from earlier runs) this run placed after a mapping was added. Not part of the equations.</summary>
     public long ItemsReleasedFromQuarantine { get; set; }

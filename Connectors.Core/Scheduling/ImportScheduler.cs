@@ -106,7 +106,7 @@ public sealed class ImportScheduler(
         var now = clock.GetUtcNow();
         var due = await db.Connectors.AsNoTracking()
             .Where(c => c.DeletedAt == null && c.Enabled && types.Contains(c.Type)
-                        && (c.RunRequestedAt != null || c.NextRunAt <= now))
+                        && (c.RunRequestedAt != null || c.NextRunAt <= now || c.RunStatus == ConnectorStatus.Running))
             .OrderBy(c => c.RunRequestedAt ?? c.NextRunAt)
             .Select(c => c.Id)
             .Take(options.Value.MaxConcurrentRuns * 4)
@@ -137,10 +137,14 @@ public sealed class ImportScheduler(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ConnectorsDbContext>();
             var now = clock.GetUtcNow();
-            // Re-check under the lock: another worker may have just run it.
+            // Re-check under the lock: another worker may have just run it. A connector still "Running" while
+            // we hold its lock was left by a worker that died: run it now so nothing waits for the next schedule.
             var trigger = await db.Connectors.AsNoTracking()
-                .Where(c => c.Id == connectorId && c.DeletedAt == null && c.Enabled && (c.RunRequestedAt != null || c.NextRunAt <= now))
-                .Select(c => c.RunRequestedAt != null ? c.RequestedTrigger ?? RunTrigger.Manual : RunTrigger.Schedule)
+                .Where(c => c.Id == connectorId && c.DeletedAt == null && c.Enabled
+                            && (c.RunRequestedAt != null || c.NextRunAt <= now || c.RunStatus == ConnectorStatus.Running))
+                .Select(c => c.RunStatus == ConnectorStatus.Running ? RunTrigger.Recovery
+                    : c.RunRequestedAt != null ? c.RequestedTrigger ?? RunTrigger.Manual
+                    : RunTrigger.Schedule)
                 .Cast<RunTrigger?>()
                 .FirstOrDefaultAsync(stoppingToken);
             if (trigger is null)

@@ -14,7 +14,7 @@ public sealed class ApiAuthorizationTests(ServersFixture servers) : IAsyncLifeti
     private ApiFactory _api = null!;
     private readonly Dictionary<string, string> _keys = [];
 
-    /// <summary>Method, route and the least role allowed; {id}, {runId}, {uploadId} and {keyId} are filled in.</summary>
+    /// <summary>Method, route and the least role allowed; the {placeholders} are filled in by <see cref="Request"/>.</summary>
     public static readonly TheoryData<string, string, Role> Routes = new()
     {
         { "GET", "/api/compliance/connector-types", Role.ComplianceViewer },
@@ -29,10 +29,28 @@ public sealed class ApiAuthorizationTests(ServersFixture servers) : IAsyncLifeti
         { "DELETE", "/api/compliance/connectors/{id}", Role.ComplianceAdministrator },
         { "POST", "/api/compliance/connectors/{id}/run", Role.ComplianceAdministrator },
         { "POST", "/api/compliance/connectors/{id}/signals", Role.ComplianceAdministrator },
+        { "GET", "/api/compliance/directory/accounts", Role.ComplianceViewer },
+        { "GET", "/api/compliance/directory/accounts/{email}", Role.ComplianceViewer },
+        { "POST", "/api/compliance/directory/accounts", Role.ComplianceAdministrator },
+        { "POST", "/api/compliance/directory/accounts/import", Role.ComplianceAdministrator },
+        { "GET", "/api/compliance/connectors/{id}/mappings", Role.ComplianceViewer },
+        { "GET", "/api/compliance/connectors/{id}/mappings/{mappingId}", Role.ComplianceViewer },
+        { "POST", "/api/compliance/connectors/{id}/mappings", Role.ComplianceAdministrator },
+        { "DELETE", "/api/compliance/connectors/{id}/mappings/{mappingId}", Role.ComplianceAdministrator },
+        { "POST", "/api/compliance/connectors/{id}/mappings/import", Role.ComplianceAdministrator },
+        { "GET", "/api/compliance/connectors/{id}/mapping-settings", Role.ComplianceViewer },
+        { "PUT", "/api/compliance/connectors/{id}/mapping-settings", Role.ComplianceAdministrator },
+        { "GET", "/api/compliance/connectors/{id}/unmapped", Role.ComplianceViewer },
+        { "GET", "/api/compliance/connectors/{id}/quarantine", Role.ComplianceViewer },
         { "GET", "/api/compliance/apikeys", Role.GlobalAdministrator },
         { "POST", "/api/compliance/apikeys", Role.GlobalAdministrator },
         { "DELETE", "/api/compliance/apikeys/{keyId}", Role.GlobalAdministrator },
         { "GET", "/api/compliance/audit", Role.GlobalAdministrator },
+        { "GET", "/api/compliance/alerts", Role.ComplianceViewer },
+        { "POST", "/api/compliance/alerts/{alertId}/acknowledge", Role.ComplianceAdministrator },
+        { "POST", "/api/compliance/alerts/{alertId}/resolve", Role.ComplianceAdministrator },
+        { "GET", "/api/compliance/alerts/webhook", Role.GlobalAdministrator },
+        { "PUT", "/api/compliance/alerts/webhook", Role.GlobalAdministrator },
     };
 
     public async Task InitializeAsync()
@@ -103,21 +121,26 @@ public sealed class ApiAuthorizationTests(ServersFixture servers) : IAsyncLifeti
     }
 
     private static string Normalize(string pattern) =>
-        pattern.Replace(":guid", "").Replace(":long", "").TrimEnd('/').Replace("/apikeys/{id}", "/apikeys/{keyId}");
+        pattern.Replace(":guid", "").Replace(":long", "").TrimEnd('/').Replace("/apikeys/{id}", "/apikeys/{keyId}").Replace("/alerts/{id}", "/alerts/{alertId}");
 
     private static HttpRequestMessage Request(string method, string route)
     {
         // Real ids are not needed: authorization is decided before the handler looks anything up.
         var path = route.Replace("{id}", Guid.NewGuid().ToString()).Replace("{runId}", "1")
-            .Replace("{uploadId}", Guid.NewGuid().ToString()).Replace("{keyId}", Guid.NewGuid().ToString());
+            .Replace("{uploadId}", Guid.NewGuid().ToString()).Replace("{keyId}", Guid.NewGuid().ToString()).Replace("{alertId}", "1")
+            .Replace("{mappingId}", "1").Replace("{email}", "someone@example.com");
         var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (method is "POST" or "PUT" && !path.EndsWith("/signals"))
+        if (method is "POST" or "PUT" && !path.EndsWith("/signals") && !path.EndsWith("/import"))
         {
             request.Content = JsonContent.Create(new { });
         }
         else if (path.EndsWith("/signals"))
         {
             request.Content = new MultipartFormDataContent { { new StringContent("EmailAddress,ResignationDate,LastWorkingDate\n"), "file", "hr.csv" } };
+        }
+        else if (path.EndsWith("/import"))
+        {
+            request.Content = new MultipartFormDataContent { { new StringContent("Email,DisplayName\n"), "file", "import.csv" } };
         }
         return request;
     }

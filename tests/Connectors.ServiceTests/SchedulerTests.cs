@@ -125,7 +125,7 @@ public sealed class SchedulerTests(ServersFixture servers) : IAsyncLifetime
         Assert.Equal(ConnectorStatus.Error, brokenStatus!.Status);
         Assert.Contains("source exploded", brokenStatus.LastError);
         // Never stop capturing on our own: a failed connector is retried soon, not a day later.
-        Assert.True(brokenStatus.NextRunAt <= DateTimeOffset.UtcNow + Imports.ImportRunner.RetryAfterFailure);
+        Assert.True(brokenStatus.NextRunAt <= DateTimeOffset.UtcNow + Imports.ImportRunner.RetryDelay(1));
         var brokenRun = Assert.Single((await client.GetFromJsonAsync<Page<RunDto>>($"/api/compliance/connectors/{broken}/history", Json.Options))!.Items);
         Assert.Equal(RunOutcome.Failed, brokenRun.Outcome);
 

@@ -24,13 +24,15 @@ public class LocalServers : IAsyncLifetime
     public string RedisConnectionString => $"127.0.0.1:{RedisPort},password={RedisPassword}";
 
     public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Password={PostgresPassword};Database={database};Include Error Detail=true";
+        // Every test class has its own database and so its own pool: idle connections are pruned quickly.
+        $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Password={PostgresPassword};Database={database};Include Error Detail=true;" +
+        "Connection Idle Lifetime=2;Connection Pruning Interval=1";
 
     public async Task InitializeAsync()
     {
         var scripts = Path.Combine(RepositoryPaths.Root, "AppHost", "scripts");
         _postgres = Start("bash", [Path.Combine(scripts, "local-postgres.sh"), PostgresPort.ToString(), Path.Combine(_dataDirectory, "postgres"), "postgres"],
-            ("POSTGRES_PASSWORD", PostgresPassword));
+            ("POSTGRES_PASSWORD", PostgresPassword), ("POSTGRES_MAX_CONNECTIONS", "400"));
         _redis = Start("bash", [Path.Combine(scripts, "local-redis.sh"), RedisPort.ToString(), Path.Combine(_dataDirectory, "redis")],
             ("REDIS_PASSWORD", RedisPassword));
         await WaitUntilAsync(async () =>

@@ -14,6 +14,7 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<ImportRun>
         builder.Property(r => r.Id).UseIdentityAlwaysColumn();
         builder.Property(r => r.WorkerId).HasMaxLength(200);
         builder.Property(r => r.Error).HasMaxLength(4000);
+        builder.Property(r => r.ReconciliationDetail).HasMaxLength(4000);
         // Runs outlive their connector's configuration: no cascade, and deleting a connector keeps its row.
         builder.HasOne<Connector>().WithMany().HasForeignKey(r => r.ConnectorId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(r => new { r.ConnectorId, r.Id }).IsDescending(false, true);

@@ -1,0 +1,79 @@
+namespace Connectors.Alerts;
+
+public enum AlertKind
+{
+    RunFailed,
+    RunPartial,
+    ConsecutiveFailures,
+    CredentialsRejected,
+    AccountingMismatch,
+    ReconciliationMismatch,
+    UnmappedIdentities,
+    ZeroItems,
+    NoSuccessfulRun,
+}
+
+public enum AlertSeverity
+{
+    Info,
+    Warning,
+    Error,
+    Critical,
+}
+
+public enum AlertStatus
+{
+    Open,
+    Acknowledged,
+    Resolved,
+}
+
+/// <summary>
+/// Something an administrator must know about. At most one alert per connector and kind is open at a
+/// time; raising it again counts the occurrence and can escalate its severity.
+/// </summary>
+public sealed class Alert
+{
+    public long Id { get; set; }
+    public Guid? ConnectorId { get; set; }
+    public long? RunId { get; set; }
+    public AlertKind Kind { get; set; }
+    public AlertSeverity Severity { get; set; }
+    public required string Reason { get; set; }
+    public AlertStatus Status { get; set; }
+    public int Occurrences { get; set; } = 1;
+    public DateTimeOffset RaisedAt { get; set; }
+    public DateTimeOffset LastRaisedAt { get; set; }
+    public DateTimeOffset? AcknowledgedAt { get; set; }
+    public string? AcknowledgedBy { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+    public string? ResolvedBy { get; set; }
+}
+
+/// <summary>The outbox: one webhook delivery per raised (or escalated) alert, written in the same transaction.</summary>
+public sealed class AlertDelivery
+{
+    public long Id { get; set; }
+    public long AlertId { get; set; }
+    /// <summary>The JSON body as it was when the alert was raised.</summary>
+    public required string Payload { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset? DeliveredAt { get; set; }
+    /// <summary>Set when retries are exhausted; the alert itself stays listed in the API.</summary>
+    public DateTimeOffset? AbandonedAt { get; set; }
+    public string? LastError { get; set; }
+}
+
+/// <summary>Where alerts are sent. One row; the secret signs each body (HMAC-SHA256) and is stored encrypted.</summary>
+public sealed class WebhookSettings
+{
+    public const int SingletonId = 1;
+
+    public int Id { get; set; } = SingletonId;
+    public string? Url { get; set; }
+    public string? ProtectedSecret { get; set; }
+    public bool Enabled { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
