@@ -37,9 +37,7 @@ public static class DirectoryApi
         group.MapPost("/accounts", Upsert).RequireAuthorization(Policies.Configure);
         group.MapPost("/accounts/import", Import)
             .RequireAuthorization(Policies.Configure)
-            .DisableAntiforgery()
-            .Accepts<IFormFile>("multipart/form-data")
-            .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUploadBytes });
+            .AcceptsUpload(MaxUploadBytes);
         return app;
     }
 

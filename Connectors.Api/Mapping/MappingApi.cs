@@ -39,9 +39,7 @@ public static class MappingApi
         group.MapDelete("/mappings/{mappingId:long}", DeleteMapping).RequireAuthorization(Policies.Configure);
         group.MapPost("/mappings/import", ImportMappings)
             .RequireAuthorization(Policies.Configure)
-            .DisableAntiforgery()
-            .Accepts<IFormFile>("multipart/form-data")
-            .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUploadBytes });
+            .AcceptsUpload(MaxUploadBytes);
         group.MapGet("/mapping-settings", GetSettings);
         group.MapPut("/mapping-settings", UpdateSettings).RequireAuthorization(Policies.Configure);
         group.MapGet("/unmapped", ListUnmapped);

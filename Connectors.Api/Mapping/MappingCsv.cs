@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CsvHelper;
-using CsvHelper.Configuration;
+using Connectors.Csv;
 
 namespace Connectors.Api.Mapping;
 
@@ -26,16 +26,6 @@ public static class MappingCsv
 {
     public const int MaxRows = 100_000;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    private static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture)
-    {
-        DetectDelimiter = false,
-        MissingFieldFound = null,
-        BadDataFound = null,
-        IgnoreBlankLines = true,
-        TrimOptions = TrimOptions.None,
-    };
 
     /// <summary>Rows that could be read, rows too short to read (as failures), or a problem with the whole file.</summary>
     public static (IReadOnlyList<CsvRow> Rows, IReadOnlyList<RowFailureDto> Failed, CsvFileProblem? Problem) Read(
@@ -45,7 +35,7 @@ public static class MappingCsv
         try
         {
             var bytes = content.Span;
-            text = StrictUtf8.GetString(bytes[(bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0)..]);
+            text = CsvText.Decode(bytes);
         }
         catch (DecoderFallbackException ex)
         {
@@ -53,7 +43,7 @@ public static class MappingCsv
                 $"The file is not valid UTF-8 (invalid bytes at offset {ex.Index}). Save it as UTF-8 and upload it again."));
         }
 
-        using var csv = new CsvReader(new StringReader(text), Configuration);
+        using var csv = new CsvReader(new StringReader(text), CsvText.Configuration);
         if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header || header.All(string.IsNullOrWhiteSpace))
         {
             return ([], [], new CsvFileProblem(StatusCodes.Status400BadRequest, "file", "The file is empty: expected a header row."));
@@ -84,7 +74,7 @@ public static class MappingCsv
         var failed = new List<RowFailureDto>();
         while (csv.Read())
         {
-            if (IsBlank(csv))
+            if (CsvText.IsBlank(csv))
             {
                 continue;
             }
@@ -101,17 +91,5 @@ public static class MappingCsv
             rows.Add(new CsvRow(csv.Parser.Row, columns.ToDictionary(c => c.Key, c => csv.GetField(c.Value)?.Trim() ?? "")));
         }
         return (rows, failed, null);
-    }
-
-    private static bool IsBlank(CsvReader csv)
-    {
-        for (var i = 0; i < csv.Parser.Count; i++)
-        {
-            if (!string.IsNullOrWhiteSpace(csv.Parser[i]))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -34,9 +34,7 @@ public static class SignalsApi
         var group = app.MapGroup("/api/compliance/connectors/{id:guid}/signals").WithTags("Signals");
         group.MapPost("/", Upload)
             .RequireAuthorization(Policies.Configure)
-            .DisableAntiforgery()
-            .Accepts<IFormFile>("multipart/form-data")
-            .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUploadBytes });
+            .AcceptsUpload(MaxUploadBytes);
         group.MapGet("/uploads/{uploadId:guid}", GetUpload).RequireAuthorization(Policies.View);
         return app;
     }

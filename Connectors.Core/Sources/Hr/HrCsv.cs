@@ -3,7 +3,7 @@ using System.Net.Mail;
 using System.Text;
 using System.Text.RegularExpressions;
 using CsvHelper;
-using CsvHelper.Configuration;
+using Connectors.Csv;
 
 namespace Connectors.Sources.Hr;
 
@@ -35,8 +35,6 @@ public static partial class HrCsv
     public const int MaxRows = 50_000;
     public const string Resignation = "Resignation";
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>
     /// Checks encoding, header and size at once, so the caller can refuse the upload (400/413) before
     /// storing it. Returns the number of data rows when the file is acceptable.
@@ -46,7 +44,7 @@ public static partial class HrCsv
         string text;
         try
         {
-            text = Decode(content.Span);
+            text = CsvText.Decode(content.Span);
         }
         catch (DecoderFallbackException ex)
         {
@@ -54,7 +52,7 @@ public static partial class HrCsv
                 $"The file is not valid UTF-8 (invalid bytes at offset {ex.Index}). Save it as UTF-8 and upload it again."));
         }
 
-        using var csv = new CsvReader(new StringReader(text), Configuration);
+        using var csv = new CsvReader(new StringReader(text), CsvText.Configuration);
         if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header || header.All(string.IsNullOrWhiteSpace))
         {
             return (0, new HrFileProblem(HrFileProblemKind.Empty, "file", "The file is empty: expected a header row."));
@@ -68,7 +66,7 @@ public static partial class HrCsv
         var rows = 0;
         while (csv.Read())
         {
-            if (IsBlank(csv))
+            if (CsvText.IsBlank(csv))
             {
                 continue;
             }
@@ -84,7 +82,7 @@ public static partial class HrCsv
     /// <summary>Parses every data row of a file that passed <see cref="Check"/>; bad rows come back with their reason.</summary>
     public static IEnumerable<HrRow> Parse(ReadOnlyMemory<byte> content, HrColumns columns)
     {
-        using var csv = new CsvReader(new StringReader(Decode(content.Span)), Configuration);
+        using var csv = new CsvReader(new StringReader(CsvText.Decode(content.Span)), CsvText.Configuration);
         csv.Read();
         csv.ReadHeader();
         var header = csv.HeaderRecord!;
@@ -95,7 +93,7 @@ public static partial class HrCsv
 
         while (csv.Read())
         {
-            if (IsBlank(csv))
+            if (CsvText.IsBlank(csv))
             {
                 continue;
             }
@@ -167,33 +165,6 @@ public static partial class HrCsv
 
     public static bool IsEmailAddress(string text) =>
         text.Length is > 2 and <= 320 && MailAddress.TryCreate(text, out var parsed) && parsed.Address == text && parsed.DisplayName.Length == 0;
-
-    private static string Decode(ReadOnlySpan<byte> bytes)
-    {
-        var bom = bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-        return StrictUtf8.GetString(bytes[bom..]);
-    }
-
-    private static bool IsBlank(CsvReader csv)
-    {
-        for (var i = 0; i < csv.Parser.Count; i++)
-        {
-            if (!string.IsNullOrWhiteSpace(csv.Parser[i]))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture)
-    {
-        DetectDelimiter = false,
-        MissingFieldFound = null,
-        BadDataFound = null,
-        IgnoreBlankLines = true,
-        TrimOptions = TrimOptions.None,
-    };
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?)?(?<offset>Z|[+-]\d{2}:\d{2})?$", RegexOptions.CultureInvariant)]
     private static partial Regex IsoDate();
