@@ -1,4 +1,5 @@
 using Connectors.Security;
+using Connectors.Web.Alerts;
 using Connectors.Web.Security;
 using Connectors.Web.Users;
 
@@ -15,6 +16,7 @@ public static class WebExtensions
         builder.Services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<AdminBootstrap>();
+        builder.Services.AddScoped<OpenAlerts>();
 
         builder.Services.AddRazorPages(options =>
         {

@@ -156,7 +156,10 @@ public sealed class ImportRunner(
         }
         db.Runs.Update(run);
         db.Failures.AddRange(pendingFailures);
-        var waitingForMapping = await db.Quarantine.AnyAsync(q => q.ConnectorId == connector.Id && q.ReleasedAt == null, cancellationToken);
+        // Warning while anything this connector read sits in no mailbox (or, for signals, with nobody) for want of a
+        // mapping. Unmapped participants of items that were placed (external people) are listed, not warned about.
+        var waitingForMapping = await db.Quarantine.AnyAsync(q => q.ConnectorId == connector.Id && q.ReleasedAt == null, cancellationToken)
+            || await db.HrSignals.AnyAsync(s => s.ConnectorId == connector.Id && s.AccountId == null, cancellationToken);
         connector.LastImportAt = now;
         connector.ItemsImported += run.Counts.ItemsImported + run.Counts.ItemsPartiallyImported;
         connector.LastRunErrors = (int)Math.Min(int.MaxValue, run.Counts.ItemsFailed);

@@ -66,6 +66,9 @@ public sealed class IdentityResolver
             custom.ToLookup(m => m.SourceId, StringComparer.OrdinalIgnoreCase));
     }
 
+    /// <summary>Whether the connector's scope includes the account.</summary>
+    public bool InScope(Guid account) => _scope is null || _scope.Contains(account);
+
     /// <summary>The account a person maps to at <paramref name="at"/>, if any.</summary>
     public Guid? Map(SourceIdentity identity, DateTimeOffset at)
     {

@@ -6,12 +6,17 @@ namespace Connectors.Mapping;
 /// <summary>Keeps the per-connector worklist of unmapped identities (item counts, first and last seen).</summary>
 public static class UnmappedWorklist
 {
+    public static Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid connectorId,
+        DateTimeOffset now, IReadOnlyList<ResolvedItem> batch, CancellationToken cancellationToken) =>
+        RecordAsync(connection, transaction, connectorId, now,
+            batch.SelectMany(r => r.Resolution.Unmapped.Select(p => (p, r.Item.SentAt))).ToList(), cancellationToken);
+
+    /// <summary>Counts one occurrence per (person, time) pair.</summary>
     public static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid connectorId,
-        DateTimeOffset now, IReadOnlyList<ResolvedItem> batch, CancellationToken cancellationToken)
+        DateTimeOffset now, IReadOnlyList<(SourceIdentity Person, DateTimeOffset SentAt)> sightings, CancellationToken cancellationToken)
     {
         // Aggregate first: one upsert may not touch the same row twice.
-        var people = batch
-            .SelectMany(r => r.Resolution.Unmapped.Select(p => (Person: p, r.Item.SentAt)))
+        var people = sightings
             .GroupBy(x => x.Person.SourceId)
             .Select(g => (Id: g.Key, g.First().Person.DisplayName, g.First().Person.Email, Count: (long)g.Count(), First: g.Min(x => x.SentAt), Last: g.Max(x => x.SentAt)))
             .ToList();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Connectors.Alerts;
 using Connectors.Connectors;
 using Connectors.Runs;
 using Connectors.Security;
@@ -90,6 +91,34 @@ public static class Formatting
 
     public static string OutcomeClass(RunOutcome? outcome) =>
         "outcome outcome-" + (outcome?.ToString().ToLowerInvariant() ?? "running");
+
+    public static string ReconciliationText(ReconciliationResult result) => result switch
+    {
+        ReconciliationResult.NotProvided => "—",
+        _ => result.ToString(),
+    };
+
+    public static string ReconciliationClass(ReconciliationResult result) =>
+        "reconciliation reconciliation-" + result.ToString().ToLowerInvariant();
+
+    /// <summary>What went wrong, in the words an administrator would use.</summary>
+    public static string AlertKindText(AlertKind kind) => kind switch
+    {
+        AlertKind.RunFailed => "Run failed",
+        AlertKind.RunPartial => "Partial run",
+        AlertKind.ConsecutiveFailures => "Failing run after run",
+        AlertKind.CredentialsRejected => "Credentials rejected",
+        AlertKind.AccountingMismatch => "Item counts do not add up",
+        AlertKind.ReconciliationMismatch => "Source totals do not match",
+        AlertKind.UnmappedIdentities => "Unmapped identities",
+        AlertKind.ZeroItems => "Unexpectedly no items",
+        AlertKind.NoSuccessfulRun => "No successful run",
+        _ => kind.ToString(),
+    };
+
+    public static string SeverityClass(AlertSeverity severity) => "severity severity-" + severity.ToString().ToLowerInvariant();
+
+    public static string AlertStatusClass(AlertStatus status) => "alert-status alert-status-" + status.ToString().ToLowerInvariant();
 
     public static string RoleText(Role role) => role switch
     {

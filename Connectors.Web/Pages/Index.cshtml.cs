@@ -1,5 +1,6 @@
 using Connectors.Connectors;
 using Connectors.Data;
+using Connectors.Web.Alerts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -7,14 +8,21 @@ using Microsoft.EntityFrameworkCore;
 namespace Connectors.Web.Pages;
 
 /// <summary>The dashboard: one row per connector with its status and latest import.</summary>
-public sealed class IndexModel(ConnectorsDbContext db, TimeProvider clock) : PageModel
+public sealed class IndexModel(ConnectorsDbContext db, OpenAlerts openAlerts, TimeProvider clock) : PageModel
 {
     public const int RefreshSeconds = 10;
 
     public IReadOnlyList<ConnectorRow> Connectors { get; private set; } = [];
     public DateTimeOffset Now { get; private set; }
 
-    public Task OnGetAsync(CancellationToken ct) => LoadAsync(ct);
+    /// <summary>Open alerts by severity, most severe first, for the line above the table.</summary>
+    public IReadOnlyList<OpenAlerts.SeverityCount> OpenAlertCounts { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        OpenAlertCounts = await openAlerts.BySeverityAsync(ct);
+        await LoadAsync(ct);
+    }
 
     /// <summary>Only the table rows, for the refresh script.</summary>
     public async Task<PartialViewResult> OnGetTableAsync(CancellationToken ct)

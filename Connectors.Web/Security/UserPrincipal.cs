@@ -40,4 +40,8 @@ public static class UserPrincipal
 
     public static bool IsGlobalAdministrator(this ClaimsPrincipal principal) =>
         principal.IsInRole(nameof(Role.GlobalAdministrator));
+
+    /// <summary>Compliance Administrator or above: may change what the site shows, such as acknowledging alerts.</summary>
+    public static bool CanConfigure(this ClaimsPrincipal principal) =>
+        Policies.RolesAllowed(Role.ComplianceAdministrator).Any(principal.IsInRole);
 }

@@ -25,6 +25,10 @@ public sealed class ImportEndToEndTests(StackFixture stack) : IClassFixture<Stac
     public async Task AnUploadedHrFileIsImportedByTheWorkerAndShowsInHistoryWithItsCounts()
     {
         using var client = stack.App.CreateApiClient(stack.AdminApiKey);
+        foreach (var email in new[] { "alice@contoso.com", "carol@contoso.com" })
+        {
+            (await client.PostAsJsonAsync("/api/compliance/directory/accounts", new { email, displayName = email })).EnsureSuccessStatusCode();
+        }
         var created = await client.PostAsJsonAsync("/api/compliance/connectors", new { name = "HR Import", type = "HR" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();

@@ -41,6 +41,7 @@ public sealed class HrImportTests(ServersFixture servers) : IAsyncLifetime
     [Fact]
     public async Task ABadRowFailsWithItsRowNumberWhileTheOtherRowsAreImportedAndTheRunIsPartial()
     {
+        await AddAccountsAsync("alice@contoso.com", "carol@contoso.com");
         var connector = await CreateConnectorAsync();
         var upload = await UploadAsync(connector.Id, Header +
             "alice@contoso.com,2024-03-01T10:00:00.1234567+05:30,2024-03-31\n" +
@@ -177,6 +178,43 @@ public sealed class HrImportTests(ServersFixture servers) : IAsyncLifetime
         var audit = await db.AuditRecords.SingleAsync(a => a.Action == "signals.uploaded" && a.TargetId == connector.Id.ToString());
         Assert.Contains(upload.Sha256, audit.Details);
         Assert.EndsWith($"/signals/uploads/{upload.Id}", location);
+    }
+
+    [Fact]
+    public async Task ASignalForSomeoneNotInTheDirectoryIsQuarantinedThenAttributedOnceTheyAreAdded()
+    {
+        var connector = await CreateConnectorAsync();
+        await UploadAsync(connector.Id, Header + "newhire@contoso.com,2024-05-01,2024-05-31\n");
+
+        var first = await _worker.RunOnceAsync(connector.Id);
+
+        Assert.Equal((0L, 1L), (first!.Counts.ItemsImported, first.Counts.ItemsQuarantined));
+        Assert.Equal(ConnectorStatus.Warning, (await _client.GetFromJsonAsync<ConnectorStatusDto>($"/api/compliance/connectors/{connector.Id}/status", Json.Options))!.Status);
+        await using (var db = _api.CreateDbContext())
+        {
+            Assert.Null((await db.HrSignals.SingleAsync(s => s.ConnectorId == connector.Id)).AccountId);
+            Assert.Equal("newhire@contoso.com", (await db.UnmappedIdentities.SingleAsync(u => u.ConnectorId == connector.Id)).SourceId);
+        }
+
+        var account = await AddAccountsAsync("newhire@contoso.com");
+        var second = await _worker.RunOnceAsync(connector.Id);
+
+        Assert.Equal(1, second!.ItemsReleasedFromQuarantine);
+        await using var check = _api.CreateDbContext();
+        Assert.Equal(account, (await check.HrSignals.SingleAsync(s => s.ConnectorId == connector.Id)).AccountId);
+        Assert.False(await check.UnmappedIdentities.AnyAsync(u => u.ConnectorId == connector.Id));
+    }
+
+    /// <summary>Adds directory accounts through the API; returns the id of the last one.</summary>
+    private async Task<Guid> AddAccountsAsync(params string[] emails)
+    {
+        foreach (var email in emails)
+        {
+            (await _client.PostAsJsonAsync("/api/compliance/directory/accounts", new { email, displayName = email })).EnsureSuccessStatusCode();
+        }
+        await using var db = _api.CreateDbContext();
+        var last = emails[^1];
+        return (await db.Accounts.SingleAsync(a => a.Email == last)).Id;
     }
 
     private async Task<ConnectorDto> CreateConnectorAsync()

@@ -1086,6 +1086,10 @@ namespace Connectors.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
                     b.Property<Guid>("ConnectorId")
                         .HasColumnType("uuid")
                         .HasColumnName("connector_id");

@@ -42,6 +42,8 @@ public sealed class HrSignal
     public int RowNumber { get; set; }
     public required string Scenario { get; set; }
     public required string EmailAddress { get; set; }
+    /// <summary>The account the signal is attributed to; null while nobody could be mapped (quarantined).</summary>
+    public Guid? AccountId { get; set; }
     public DateTimeOffset? EventDate { get; set; }
     public string? EventDateText { get; set; }
     public DateTimeOffset? LastWorkingDate { get; set; }
