@@ -1,10 +1,14 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Connectors.Data;
 
 namespace Connectors.Audit;
 
 public static class AuditTrail
 {
+    /// <summary>camelCase with enums by name, so the trail reads the same in ten years whatever the enum order.</summary>
+    private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
     /// <summary>
     /// Adds an audit record to the context, so it is saved by the same SaveChanges (one transaction) as
     /// the change it describes. <paramref name="details"/> must never contain secret values.
@@ -20,7 +24,7 @@ public static class AuditTrail
             Action = action,
             TargetType = targetType,
             TargetId = targetId,
-            Details = details is null ? null : JsonSerializer.Serialize(details, JsonSerializerOptions.Web),
+            Details = details is null ? null : JsonSerializer.Serialize(details, DetailsJson),
         });
     }
 }

@@ -74,7 +74,9 @@ public sealed class DetailsModel(ConnectorsDbContext db, TimeProvider clock) : P
             .Take(UnmappedShown)
             .Select(u => new UnmappedRow(u.SourceId, u.DisplayName, u.Email, u.ItemCount, u.FirstSeenAt, u.LastSeenAt))
             .ToListAsync(ct);
-        QuarantinePending = await db.Quarantine.LongCountAsync(q => q.ConnectorId == id && q.ReleasedAt == null, ct);
+        // Items in no mailbox, plus signals attributed to nobody: both wait for a mapping.
+        QuarantinePending = await db.Quarantine.LongCountAsync(q => q.ConnectorId == id && q.ReleasedAt == null, ct)
+            + await db.HrSignals.LongCountAsync(s => s.ConnectorId == id && s.AccountId == null, ct);
         return Page();
     }
 
