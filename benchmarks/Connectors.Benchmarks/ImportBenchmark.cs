@@ -3,7 +3,6 @@ using System.Runtime;
 using Connectors.Archive;
 using Connectors.Connectors;
 using Connectors.Runs;
-using Microsoft.Extensions.Hosting;
 
 namespace Connectors.Benchmarks;
 
@@ -158,6 +157,8 @@ internal sealed class ImportBenchmark(string connectionString, Func<TimeSpan> se
             output.WriteLine($"{path,-34} {n / median.TotalSeconds,9:N0} {$"({rates[0]:N0}–{rates[^1]:N0})",19} {median.TotalSeconds,8:0.00} " +
                 $"{median.TotalMicroseconds / n,8:0.0} {client.TotalMicroseconds / n,20:0.0} {server.TotalMicroseconds / n,7:0.0} {n / CpuPerRun(path).TotalSeconds,12:N0}");
         }
+        output.WriteLine("(CPU µs/item: this process and all PostgreSQL processes while the path ran, medians; items/CPU-s: items per second of");
+        output.WriteLine(" their summed CPU, which other load on the machine distorts less than elapsed time.)");
         var pipeline = n / Median(_samples[Pipeline].Select(s => s.Elapsed)).TotalSeconds;
         var copy = n / Median(_samples[Copy].Select(s => s.Elapsed)).TotalSeconds;
         var ef = n / Median(_samples[Ef].Select(s => s.Elapsed)).TotalSeconds;
@@ -194,7 +195,7 @@ internal sealed class ImportBenchmark(string connectionString, Func<TimeSpan> se
                 output.WriteLine($"    {minorTime.TotalMilliseconds / repetitions,8:0} ms {minorTime / total,6:P1} {minorTime.TotalMicroseconds / repetitions / n,7:0.0} µs/item  ×{minor.Sum(s => s.Count) / repetitions,-5} {minor.Count} other statements");
             }
             var client = total - TimeSpan.FromTicks(statements.Sum(s => s.Total.Ticks));
-            output.WriteLine($"    {client.TotalMilliseconds / repetitions,8:0} ms {client / total,6:P1} {client.TotalMicroseconds / repetitions / n,7:0.0} µs/item         outside any statement (client CPU: JSON, SHA-256, mapping, EF tracking)");
+            output.WriteLine($"    {client.TotalMilliseconds / repetitions,8:0} ms {client / total,6:P1} {client.TotalMicroseconds / repetitions / n,7:0.0} µs/item         outside any statement (client work: JSON, SHA-256, mapping, EF change tracking)");
         }
     }
 
