@@ -252,6 +252,97 @@ public sealed class ImportPipelineTests(ServersFixture servers) : IAsyncLifetime
         Assert.Equal(6, await check.Placements.CountAsync());
     }
 
+    [Fact]
+    public async Task WhenALockSilentlyExpiresTheStaleWorkerCannotCommitAndNothingIsDuplicatedOrLost()
+    {
+        var connector = await AddConnectorAsync();
+        var items = new ScriptedBatch("c1", Message("x", Alice, [Bob], "one"), Message("y", Bob, [Alice], "two"), Message("z", Alice, [Bob], "three"));
+        var gate = new TaskCompletionSource();
+        var entered = new TaskCompletionSource();
+        // The stale worker read the same items but would move the cursor somewhere else, if it could commit.
+        var staleSource = new GatedSource(new ScriptedSource(ConnectorTypes.Slack) { Batches = { items with { Cursor = "stale-cursor" } } }, entered, gate.Task);
+        var freshSource = new ScriptedSource(ConnectorTypes.Slack) { Batches = { items } };
+        using var stale = Scheduler(staleSource, "stale-worker");
+        using var fresh = Scheduler(freshSource, "fresh-worker");
+
+        // The first worker takes the lock and stalls mid-run; then its Redis lock vanishes (expiry, failover…).
+        await stale.StartAsync();
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(servers.RedisConnectionString);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        foreach (var key in server.Keys(pattern: $"*{connector}*"))
+        {
+            await redis.GetDatabase().KeyDeleteAsync(key);
+        }
+
+        // A second worker sees a connector still "Running" whose lock is free, and takes it over.
+        await fresh.StartAsync();
+        await WaitForAsync(async db => await db.Runs.AnyAsync(r => r.ConnectorId == connector && r.WorkerId == "fresh-worker" && r.Outcome != null));
+        gate.SetResult();
+        // Let the stale worker try its commit before anything stops.
+        await staleSource.Finished.WaitAsync(TimeSpan.FromSeconds(30));
+        await WaitForAsync(async db => await db.Runs.AllAsync(r => r.Outcome != null));
+        await stale.StopAsync();
+        await fresh.StopAsync();
+
+        await using var check = Db();
+        var runs = await check.Runs.Where(r => r.ConnectorId == connector).OrderBy(r => r.Id).ToListAsync();
+        Assert.Equal(RunOutcome.Failed, runs[0].Outcome);
+        Assert.Equal("stale-worker", runs[0].WorkerId);
+        Assert.Contains(runs.Skip(1), r => r.WorkerId == "fresh-worker" && r.Outcome == RunOutcome.Succeeded && r.Trigger == RunTrigger.Recovery);
+        Assert.Equal(["x", "y", "z"], await check.Items.OrderBy(i => i.SourceId).Select(i => i.SourceId).ToListAsync());
+        Assert.Equal(6, await check.Placements.CountAsync());
+        Assert.Equal(6, runs.Sum(r => r.Counts.ItemsImported));
+        Assert.Equal("c1", (await check.Cursors.SingleAsync(c => c.ConnectorId == connector)).Value);
+    }
+
+    private IHost Scheduler(IConnectorSource source, string workerId) =>
+        WorkerHost.Create(_database, servers.RedisConnectionString, withScheduler: true, workerId: workerId, configure: s =>
+        {
+            s.RemoveAll<IConnectorSource>();
+            s.AddSingleton(source);
+        });
+
+    private async Task WaitForAsync(Func<ConnectorsDbContext, Task<bool>> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var db = Db();
+            if (await done(db))
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("Not done within 60 s.");
+    }
+
+    /// <summary>Stops inside the run (after it started and holds the lock) until the gate opens.</summary>
+    private sealed class GatedSource(IConnectorSource inner, TaskCompletionSource entered, Task gate) : IConnectorSource
+    {
+        private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Type => inner.Type;
+
+        /// <summary>Completes when the gated import has ended, committed or refused.</summary>
+        public Task Finished => _finished.Task;
+
+        public async Task ImportAsync(ImportContext context, CancellationToken cancellationToken)
+        {
+            entered.TrySetResult();
+            try
+            {
+                await gate.WaitAsync(cancellationToken);
+                await inner.ImportAsync(context, cancellationToken);
+            }
+            finally
+            {
+                _finished.TrySetResult();
+            }
+        }
+    }
+
     private ConnectorsDbContext Db() => new(DataExtensions.CreateOptions(_database));
 
     private static Guid AddAccount(ConnectorsDbContext db, string email)
@@ -271,6 +362,7 @@ public sealed class ImportPipelineTests(ServersFixture servers) : IAsyncLifetime
             Mapping = System.Text.Json.JsonSerializer.Serialize(mapping ?? MappingSettings.Default, IdentityResolver.SettingsJson),
             CreatedAt = DateTimeOffset.UtcNow,
             UpdatedAt = DateTimeOffset.UtcNow,
+            NextRunAt = DateTimeOffset.UtcNow,
         };
         db.Connectors.Add(connector);
         await db.SaveChangesAsync();
