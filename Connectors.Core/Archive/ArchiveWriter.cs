@@ -46,7 +46,7 @@ public static class ArchiveWriter
             SELECT item_key, version_hash, version_kind, @connector, @run, @sourceType, @itemClass,
                 source_account, source_id, conversation_id, thread_id, parent_id, sender, recipients, sent_at, sent_at_text,
                 @now, subject, body_text, body_html, attachments, raw_sha256, raw_size, partial_reason
-            FROM staging_items ORDER BY ordinal
+            FROM staging_items
             ON CONFLICT (item_key, version_hash) DO NOTHING
             """, connection, transaction))
         {
@@ -184,11 +184,12 @@ public static class ArchiveWriter
 
     private static async Task StageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<StagedRow> rows, CancellationToken cancellationToken)
     {
+        // The hash columns have the archive's own type, so the id lookup below can use its unique index.
         await ExecuteAsync(connection, transaction, """
             CREATE TEMP TABLE staging_items (
-                ordinal int, item_key text, version_hash text, version_kind text, source_account text, source_id text,
+                ordinal int, item_key text, version_hash character(64), version_kind text, source_account text, source_id text,
                 conversation_id text, thread_id text, parent_id text, sender jsonb, recipients jsonb, sent_at timestamptz,
-                sent_at_text text, subject text, body_text text, body_html text, attachments jsonb, raw_sha256 text,
+                sent_at_text text, subject text, body_text text, body_html text, attachments jsonb, raw_sha256 character(64),
                 raw_size bigint, raw bytea, partial_reason text) ON COMMIT DROP
             """, cancellationToken);
         await using var importer = await connection.BeginBinaryImportAsync("""
@@ -201,7 +202,7 @@ public static class ArchiveWriter
             await importer.StartRowAsync(cancellationToken);
             await importer.WriteAsync(row.Ordinal, NpgsqlDbType.Integer, cancellationToken);
             await importer.WriteAsync(row.ItemKey, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(row.VersionHash, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(row.VersionHash, NpgsqlDbType.Char, cancellationToken);
             await importer.WriteAsync(row.Item.Kind.ToString(), NpgsqlDbType.Text, cancellationToken);
             await importer.WriteAsync(row.Item.SourceAccount, NpgsqlDbType.Text, cancellationToken);
             await importer.WriteAsync(row.Item.SourceId, NpgsqlDbType.Text, cancellationToken);
@@ -216,7 +217,7 @@ public static class ArchiveWriter
             await WriteNullableAsync(importer, row.Item.BodyText, cancellationToken);
             await WriteNullableAsync(importer, row.Item.BodyHtml, cancellationToken);
             await importer.WriteAsync(row.Attachments, NpgsqlDbType.Jsonb, cancellationToken);
-            await importer.WriteAsync(row.RawSha256, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(row.RawSha256, NpgsqlDbType.Char, cancellationToken);
             await importer.WriteAsync((long)row.Item.Raw.Length, NpgsqlDbType.Bigint, cancellationToken);
             await importer.WriteAsync(row.Item.Raw.ToArray(), NpgsqlDbType.Bytea, cancellationToken);
             await WriteNullableAsync(importer, row.Item.PartialReason, cancellationToken);

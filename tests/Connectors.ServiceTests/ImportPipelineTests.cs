@@ -296,6 +296,23 @@ public sealed class ImportPipelineTests(ServersFixture servers) : IAsyncLifetime
         Assert.Equal("c1", (await check.Cursors.SingleAsync(c => c.ConnectorId == connector)).Value);
     }
 
+    [Fact]
+    public async Task ADirectoryAccountCanBeDisabledButNeverDeletedSoItsMailboxStays()
+    {
+        var connector = await AddConnectorAsync();
+        _source.Batches.Add(new ScriptedBatch("c1", Message("m1", Alice, [Bob], "hello")));
+        await _worker.RunOnceAsync(connector);
+
+        await using var db = Db();
+        var alice = await db.Accounts.SingleAsync(a => a.Id == _alice);
+        db.Accounts.Remove(alice);
+        var refused = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+
+        Assert.Contains("cannot be deleted", refused.InnerException!.Message);
+        await using var check = Db();
+        Assert.Equal(1, await check.Placements.CountAsync(p => p.AccountId == _alice));
+    }
+
     private IHost Scheduler(IConnectorSource source, string workerId) =>
         WorkerHost.Create(_database, servers.RedisConnectionString, withScheduler: true, workerId: workerId, configure: s =>
         {

@@ -33,27 +33,26 @@ public sealed class WorkerCrashTests(ServersFixture servers)
         await using var crashedApi = new ApiFactory(crashed, servers.RedisConnectionString);
         var connectorId = await UploadAllAsync(crashedApi);
 
-        using (var first = StartWorkerProcess(crashed))
+        using (var first = new KillOnDispose(StartWorkerProcess(crashed)))
         {
             // Kill it once at least one file has committed and at least one has not.
             await WaitAsync(crashed, async db =>
             {
                 var imported = await db.SignalUploads.CountAsync(u => u.Status == UploadStatus.Imported);
                 return imported is > 0 and < Files;
-            }, first);
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync();
+            }, first.Process);
+            first.Process.Kill(entireProcessTree: true);
+            await first.Process.WaitForExitAsync();
         }
         await using (var db = Db(crashed))
         {
             Assert.True(await db.SignalUploads.AnyAsync(u => u.Status == UploadStatus.Pending), "the kill came too late to test anything");
         }
 
-        using (var second = StartWorkerProcess(crashed))
+        using (var second = new KillOnDispose(StartWorkerProcess(crashed)))
         {
             await WaitAsync(crashed, async db => await db.SignalUploads.AllAsync(u => u.Status == UploadStatus.Imported)
-                && await db.Runs.AllAsync(r => r.Outcome != null), second);
-            second.Kill(entireProcessTree: true);
+                && await db.Runs.AllAsync(r => r.Outcome != null), second.Process);
         }
 
         await using var expected = Db(reference);
@@ -123,6 +122,22 @@ public sealed class WorkerCrashTests(ServersFixture servers)
         var uploads = string.Join("; ", await state.SignalUploads.Select(u => $"{u.Status}").ToListAsync());
         var connectors = string.Join("; ", await state.Connectors.Select(c => $"{c.RunStatus} {c.RunRequestedAt} {c.NextRunAt} {c.Enabled}").ToListAsync());
         throw new TimeoutException($"The worker did not get there within 2 minutes. Runs: {runs}. Uploads: {uploads}. Connectors: {connectors}. " + string.Join('\n', _output.TakeLast(10)));
+    }
+
+    /// <summary>A worker process that never outlives the test, whatever happens in it.</summary>
+    private sealed class KillOnDispose(Process process) : IDisposable
+    {
+        public Process Process { get; } = process;
+
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+                Process.WaitForExit();
+            }
+            Process.Dispose();
+        }
     }
 
     private static Data.ConnectorsDbContext Db(string connectionString) => new(Data.DataExtensions.CreateOptions(connectionString));

@@ -1310,13 +1310,6 @@ namespace Connectors.Data.Migrations
 
             modelBuilder.Entity("Connectors.Archive.MailboxPlacement", b =>
                 {
-                    b.HasOne("Connectors.Mapping.DirectoryAccount", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_mailbox_placements_directory_accounts_account_id");
-
                     b.HasOne("Connectors.Archive.ArchivedItem", null)
                         .WithMany()
                         .HasForeignKey("ItemId")
