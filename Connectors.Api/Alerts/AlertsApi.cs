@@ -66,30 +66,10 @@ public static class AlertsApi
     }
 
     public static Task<Results<Ok<AlertDto>, ProblemHttpResult>> Acknowledge(long id, ConnectorsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        ChangeAsync(id, db, http, "alert.acknowledged", ct, alert =>
-        {
-            if (alert.Status != AlertStatus.Open)
-            {
-                return $"Alert {id} is {alert.Status}; only open alerts can be acknowledged.";
-            }
-            alert.Status = AlertStatus.Acknowledged;
-            alert.AcknowledgedAt = clock.GetUtcNow();
-            alert.AcknowledgedBy = http.Actor().Name;
-            return null;
-        });
+        ChangeAsync(id, db, http, "alert.acknowledged", ct, alert => alert.Acknowledge(http.Actor().Name, clock.GetUtcNow()));
 
     public static Task<Results<Ok<AlertDto>, ProblemHttpResult>> Resolve(long id, ConnectorsDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        ChangeAsync(id, db, http, "alert.resolved", ct, alert =>
-        {
-            if (alert.Status == AlertStatus.Resolved)
-            {
-                return $"Alert {id} is already resolved.";
-            }
-            alert.Status = AlertStatus.Resolved;
-            alert.ResolvedAt = clock.GetUtcNow();
-            alert.ResolvedBy = http.Actor().Name;
-            return null;
-        });
+        ChangeAsync(id, db, http, "alert.resolved", ct, alert => alert.Resolve(http.Actor().Name, clock.GetUtcNow()));
 
     public static async Task<Ok<WebhookDto>> GetWebhook(ConnectorsDbContext db, CancellationToken ct)
     {
@@ -131,7 +111,9 @@ public static class AlertsApi
     private static async Task<Results<Ok<AlertDto>, ProblemHttpResult>> ChangeAsync(long id, ConnectorsDbContext db, HttpContext http,
         string action, CancellationToken ct, Func<Alert, string?> change)
     {
-        var alert = await db.Alerts.FirstOrDefaultAsync(a => a.Id == id, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Locked, so a run re-raising or resolving this alert at the same moment cannot be overwritten.
+        var alert = (await db.Alerts.FromSql($"SELECT * FROM alerts WHERE id = {id} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
         if (alert is null)
         {
             return Problems.NotFound($"Alert {id} does not exist.");
@@ -142,6 +124,7 @@ public static class AlertsApi
         }
         db.Record(http.Actor(), action, "alert", id.ToString(), new { alert.Kind, alert.ConnectorId });
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(AlertDto.From(alert));
     }
 }

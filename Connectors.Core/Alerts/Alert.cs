@@ -48,6 +48,28 @@ public sealed class Alert
     public string? AcknowledgedBy { get; set; }
     public DateTimeOffset? ResolvedAt { get; set; }
     public string? ResolvedBy { get; set; }
+
+    /// <summary>A person takes it on. Returns why not when the alert is not open.</summary>
+    public string? Acknowledge(string by, DateTimeOffset at)
+    {
+        if (Status != AlertStatus.Open)
+        {
+            return $"Alert {Id} is {Status}; only open alerts can be acknowledged.";
+        }
+        (Status, AcknowledgedAt, AcknowledgedBy) = (AlertStatus.Acknowledged, at, by);
+        return null;
+    }
+
+    /// <summary>A person closes it. Returns why not when it is already resolved.</summary>
+    public string? Resolve(string by, DateTimeOffset at)
+    {
+        if (Status == AlertStatus.Resolved)
+        {
+            return $"Alert {Id} is already resolved.";
+        }
+        (Status, ResolvedAt, ResolvedBy) = (AlertStatus.Resolved, at, by);
+        return null;
+    }
 }
 
 /// <summary>The outbox: one webhook delivery per raised (or escalated) alert, written in the same transaction.</summary>

@@ -99,30 +99,12 @@ public sealed class IndexModel(ConnectorsDbContext db, TimeProvider clock) : Pag
     }
 
     public Task<IActionResult> OnPostAcknowledgeAsync(long id, StatusFilter? status, Guid? connectorId, long? before, CancellationToken ct) =>
-        ChangeAsync(id, "alert.acknowledged", $"Alert {id} acknowledged.", new { status, connectorId, before }, ct, (alert, by, at) =>
-        {
-            if (alert.Status != AlertStatus.Open)
-            {
-                return $"Alert {id} is {alert.Status}; only open alerts can be acknowledged.";
-            }
-            alert.Status = AlertStatus.Acknowledged;
-            alert.AcknowledgedAt = at;
-            alert.AcknowledgedBy = by;
-            return null;
-        });
+        ChangeAsync(id, "alert.acknowledged", $"Alert {id} acknowledged.", new { status, connectorId, before }, ct,
+            (alert, by, at) => alert.Acknowledge(by, at));
 
     public Task<IActionResult> OnPostResolveAsync(long id, StatusFilter? status, Guid? connectorId, long? before, CancellationToken ct) =>
-        ChangeAsync(id, "alert.resolved", $"Alert {id} resolved.", new { status, connectorId, before }, ct, (alert, by, at) =>
-        {
-            if (alert.Status == AlertStatus.Resolved)
-            {
-                return $"Alert {id} is already resolved.";
-            }
-            alert.Status = AlertStatus.Resolved;
-            alert.ResolvedAt = at;
-            alert.ResolvedBy = by;
-            return null;
-        });
+        ChangeAsync(id, "alert.resolved", $"Alert {id} resolved.", new { status, connectorId, before }, ct,
+            (alert, by, at) => alert.Resolve(by, at));
 
     /// <summary>Applies one transition, or says why it does not apply, then returns to the list the user was on.</summary>
     private async Task<IActionResult> ChangeAsync(long id, string action, string done, object listRoute, CancellationToken ct,
