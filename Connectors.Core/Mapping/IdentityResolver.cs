@@ -51,6 +51,11 @@ public sealed class IdentityResolver
 
     public MappingSettings Settings => _settings;
 
+    /// <summary>A resolver over given directory entries and custom mappings (what <see cref="LoadAsync"/> reads).</summary>
+    internal static IdentityResolver Create(MappingSettings settings, IReadOnlyDictionary<string, Guid> enabledAccountsByEmail,
+        IEnumerable<IdentityMapping> custom) =>
+        new(settings, new Dictionary<string, Guid>(enabledAccountsByEmail), custom.ToLookup(m => m.SourceId, StringComparer.OrdinalIgnoreCase));
+
     public static MappingSettings ReadSettings(Connector connector) =>
         JsonSerializer.Deserialize<MappingSettings>(connector.Mapping, SettingsJson) ?? MappingSettings.Default;
 
@@ -61,9 +66,7 @@ public sealed class IdentityResolver
         // automatic mapping only considers enabled accounts.
         var accounts = await db.Accounts.AsNoTracking().Select(a => new { a.Email, a.Id, a.Enabled }).ToListAsync(cancellationToken);
         var custom = await db.Mappings.AsNoTracking().Where(m => m.ConnectorId == connector.Id).ToListAsync(cancellationToken);
-        return new IdentityResolver(settings,
-            accounts.Where(a => a.Enabled).ToDictionary(a => a.Email, a => a.Id),
-            custom.ToLookup(m => m.SourceId, StringComparer.OrdinalIgnoreCase));
+        return Create(settings, accounts.Where(a => a.Enabled).ToDictionary(a => a.Email, a => a.Id), custom);
     }
 
     /// <summary>Whether the connector's scope includes the account.</summary>
