@@ -33,10 +33,11 @@ public static class ArchiveWriter
         }
 
         var rows = kept.Select((r, i) => StagedRow.From(i, sourceType, r.Item)).ToList();
+        var inserted = new Dictionary<(string Key, string Version), long>();
         await StageAsync(connection, transaction, rows, cancellationToken);
         await ExecuteAsync(connection, transaction, """
             INSERT INTO content_blobs (sha256, size, content)
-            SELECT DISTINCT ON (raw_sha256) raw_sha256, raw_size, raw FROM staging_items
+            SELECT raw_sha256, raw_size, raw FROM staging_items
             ON CONFLICT (sha256) DO NOTHING
             """, cancellationToken);
         await using (var insert = new NpgsqlCommand("""
@@ -48,6 +49,7 @@ public static class ArchiveWriter
                 @now, subject, body_text, body_html, attachments, raw_sha256, raw_size, partial_reason
             FROM staging_items
             ON CONFLICT (item_key, version_hash) DO NOTHING
+            RETURNING id, item_key, version_hash
             """, connection, transaction))
         {
             insert.Parameters.AddWithValue("connector", connectorId);
@@ -55,9 +57,13 @@ public static class ArchiveWriter
             insert.Parameters.AddWithValue("sourceType", sourceType);
             insert.Parameters.AddWithValue("itemClass", ArchivedItem.ItemClassOf(sourceType));
             insert.Parameters.AddWithValue("now", now);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                inserted[(reader.GetString(1), reader.GetString(2))] = reader.GetInt64(0);
+            }
         }
-        var ids = await ItemIdsAsync(connection, transaction, rows.Count, cancellationToken);
+        var ids = await ItemIdsAsync(connection, transaction, rows, inserted, cancellationToken);
 
         // Each copy: a placement in one mailbox, or one quarantine entry when nobody could be mapped.
         var placementItems = new List<long>();
@@ -167,13 +173,36 @@ public static class ArchiveWriter
         return created;
     }
 
-    private static async Task<long[]> ItemIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// The archive id of every staged row: new rows come from the insert's RETURNING; only rows that were
+    /// already archived (replays, duplicates) are looked up.
+    /// </summary>
+    private static async Task<long[]> ItemIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<StagedRow> rows,
+        Dictionary<(string Key, string Version), long> inserted, CancellationToken cancellationToken)
     {
-        var ids = new long[count];
+        var ids = new long[rows.Count];
+        var missing = new List<int>();
+        foreach (var row in rows)
+        {
+            if (inserted.TryGetValue((row.ItemKey, row.VersionHash), out var id))
+            {
+                ids[row.Ordinal] = id;
+            }
+            else
+            {
+                missing.Add(row.Ordinal);
+            }
+        }
+        if (missing.Count == 0)
+        {
+            return ids;
+        }
         await using var command = new NpgsqlCommand("""
             SELECT s.ordinal, a.id FROM staging_items s
             JOIN archive_items a ON a.item_key = s.item_key AND a.version_hash = s.version_hash
+            WHERE s.ordinal = ANY(@ordinals)
             """, connection, transaction);
+        command.Parameters.AddWithValue("ordinals", missing.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

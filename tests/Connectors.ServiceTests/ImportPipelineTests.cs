@@ -313,6 +313,26 @@ public sealed class ImportPipelineTests(ServersFixture servers) : IAsyncLifetime
         Assert.Equal(1, await check.Placements.CountAsync(p => p.AccountId == _alice));
     }
 
+    [Fact]
+    public async Task PlacementsCanOnlyNameRealItemsAndAccountsAndAPlacedItemCannotBeDeleted()
+    {
+        var connector = await AddConnectorAsync();
+        _source.Batches.Add(new ScriptedBatch("c1", Message("m1", Alice, [Bob], "hello")));
+        await _worker.RunOnceAsync(connector);
+        await using var db = Db();
+        var item = await db.Items.SingleAsync(i => i.SourceId == "m1");
+
+        var noItem = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlAsync(
+            $"INSERT INTO mailbox_placements (item_id, account_id, folder, connector_id, run_id, placed_at) VALUES ({item.Id + 1000}, {_alice}, 'Slack', {connector}, 1, now())"));
+        var noAccount = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlAsync(
+            $"INSERT INTO mailbox_placements (item_id, account_id, folder, connector_id, run_id, placed_at) VALUES ({item.Id}, {Guid.NewGuid()}, 'Slack', {connector}, 1, now())"));
+        var placedItem = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlAsync(
+            $"DELETE FROM archive_items WHERE id = {item.Id}"));
+
+        Assert.All([noItem, noAccount, placedItem], e => Assert.Equal(Npgsql.PostgresErrorCodes.ForeignKeyViolation, e.SqlState));
+        Assert.Equal(2, await db.Placements.CountAsync(p => p.ItemId == item.Id));
+    }
+
     private IHost Scheduler(IConnectorSource source, string workerId) =>
         WorkerHost.Create(_database, servers.RedisConnectionString, withScheduler: true, workerId: workerId, configure: s =>
         {

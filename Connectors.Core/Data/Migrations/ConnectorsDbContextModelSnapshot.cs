@@ -1308,16 +1308,6 @@ namespace Connectors.Data.Migrations
                         .HasConstraintName("fk_connector_cursors_connectors_connector_id");
                 });
 
-            modelBuilder.Entity("Connectors.Archive.MailboxPlacement", b =>
-                {
-                    b.HasOne("Connectors.Archive.ArchivedItem", null)
-                        .WithMany()
-                        .HasForeignKey("ItemId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_mailbox_placements_archive_items_item_id");
-                });
-
             modelBuilder.Entity("Connectors.Connectors.Connector", b =>
                 {
                     b.OwnsOne("Connectors.Connectors.ConnectorSchedule", "Schedule", b1 =>
