@@ -221,12 +221,14 @@ public static class DirectoryApi
     }
 
     /// <summary>
-    /// A newly usable account can map people whose items wait in quarantine: their connectors run again
-    /// soon (a run already requested keeps its trigger).
+    /// A newly usable account can map people whose items wait in quarantine (or whose signals are attributed
+    /// to nobody yet): their connectors run again soon (a run already requested keeps its trigger).
     /// </summary>
     internal static Task<int> RequestRunsWaitingForMappingAsync(ConnectorsDbContext db, DateTimeOffset now, CancellationToken ct) =>
         db.Connectors
-            .Where(c => c.DeletedAt == null && c.RunRequestedAt == null && db.Quarantine.Any(q => q.ConnectorId == c.Id && q.ReleasedAt == null))
+            .Where(c => c.DeletedAt == null && c.RunRequestedAt == null
+                        && (db.Quarantine.Any(q => q.ConnectorId == c.Id && q.ReleasedAt == null)
+                            || db.HrSignals.Any(s => s.ConnectorId == c.Id && s.AccountId == null)))
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.RunRequestedAt, now).SetProperty(c => c.RequestedTrigger, RunTrigger.Manual), ct);
 
     private static RowFailureDto? ReadAccountRow(CsvRow row, Dictionary<string, (int Row, string DisplayName, bool? Enabled)> accepted)

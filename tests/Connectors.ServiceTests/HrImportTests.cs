@@ -197,6 +197,11 @@ public sealed class HrImportTests(ServersFixture servers) : IAsyncLifetime
         }
 
         var account = await AddAccountsAsync("newhire@contoso.com");
+        await using (var db = _api.CreateDbContext())
+        {
+            // Adding the account asks for a run at once rather than waiting for tomorrow's.
+            Assert.NotNull((await db.Connectors.SingleAsync(c => c.Id == connector.Id)).RunRequestedAt);
+        }
         var second = await _worker.RunOnceAsync(connector.Id);
 
         Assert.Equal(1, second!.ItemsReleasedFromQuarantine);
