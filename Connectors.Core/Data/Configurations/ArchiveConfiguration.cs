@@ -55,8 +55,8 @@ internal sealed class MailboxPlacementConfiguration : IEntityTypeConfiguration<M
         builder.Property(p => p.Folder).HasMaxLength(100);
         builder.HasIndex(p => new { p.AccountId, p.Folder });
         // No row-by-row foreign keys here: on the hot path (one row per mailbox copy) their per-row checks cost
-        // as much as the insert. The same guarantees are kept in PostgreSQL set-based instead (migration
-        // PlacementIntegrityPerStatement): one check per INSERT statement that every item and account exists,
+        // as much as the insert. The same guarantees are kept in PostgreSQL set-based instead (triggers created
+        // by the Initial migration): one check per INSERT statement that every item and account exists,
         // items with placements cannot be deleted, and accounts can never be deleted (only disabled).
     }
 }

@@ -14,8 +14,8 @@ using NpgsqlTypes;
 namespace Connectors.Data.Migrations
 {
     [DbContext(typeof(ConnectorsDbContext))]
-    [Migration("20261125100748_AlertsAndReconciliation")]
-    partial class AlertsAndReconciliation
+    [Migration("20261125113314_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1089,6 +1089,10 @@ namespace Connectors.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
                     b.Property<Guid>("ConnectorId")
                         .HasColumnType("uuid")
                         .HasColumnName("connector_id");
@@ -1305,23 +1309,6 @@ namespace Connectors.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_connector_cursors_connectors_connector_id");
-                });
-
-            modelBuilder.Entity("Connectors.Archive.MailboxPlacement", b =>
-                {
-                    b.HasOne("Connectors.Mapping.DirectoryAccount", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_mailbox_placements_directory_accounts_account_id");
-
-                    b.HasOne("Connectors.Archive.ArchivedItem", null)
-                        .WithMany()
-                        .HasForeignKey("ItemId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_mailbox_placements_archive_items_item_id");
                 });
 
             modelBuilder.Entity("Connectors.Connectors.Connector", b =>
