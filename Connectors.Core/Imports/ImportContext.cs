@@ -48,7 +48,7 @@ public sealed class ImportContext(ConnectorsDbContext db, Connector connector, I
         {
             outcome = await ArchiveWriter.WriteAsync(connection, transaction, Connector.Id, Connector.Type, Folder, Run.Id,
                 Clock.GetUtcNow(), resolved, ct);
-            await UnmappedWorklist.RecordAsync(connection, transaction, Connector.Id, Clock.GetUtcNow(), resolved, ct);
+            await UnmappedWorklist.RecordAsync(connection, transaction, Connector.Id, resolved, ct);
             if (cursor is not null)
             {
                 await SaveCursorAsync(connection, transaction, cursor, ct);
@@ -91,9 +91,6 @@ public sealed class ImportContext(ConnectorsDbContext db, Connector connector, I
             Run.Reconciliation = ReconciliationResult.Matched;
         }
     }
-
-    /// <summary>The earliest source time this run should re-read from, given the last cursor time (late deliveries).</summary>
-    public DateTimeOffset LookbackFrom(DateTimeOffset lastSeen) => lastSeen - Connector.Lookback;
 
     /// <summary>An item the source could not parse: one item from the source, one failed copy for import.</summary>
     public void FailedToParse(string reason, string? itemId = null, string? sourceFile = null, int? rowNumber = null, string? field = null)

@@ -7,13 +7,13 @@ namespace Connectors.Mapping;
 public static class UnmappedWorklist
 {
     public static Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid connectorId,
-        DateTimeOffset now, IReadOnlyList<ResolvedItem> batch, CancellationToken cancellationToken) =>
-        RecordAsync(connection, transaction, connectorId, now,
+        IReadOnlyList<ResolvedItem> batch, CancellationToken cancellationToken) =>
+        RecordAsync(connection, transaction, connectorId,
             batch.SelectMany(r => r.Resolution.Unmapped.Select(p => (p, r.Item.SentAt))).ToList(), cancellationToken);
 
     /// <summary>Counts one occurrence per (person, time) pair.</summary>
     public static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid connectorId,
-        DateTimeOffset now, IReadOnlyList<(SourceIdentity Person, DateTimeOffset SentAt)> sightings, CancellationToken cancellationToken)
+        IReadOnlyList<(SourceIdentity Person, DateTimeOffset SentAt)> sightings, CancellationToken cancellationToken)
     {
         // Aggregate first: one upsert may not touch the same row twice.
         var people = sightings

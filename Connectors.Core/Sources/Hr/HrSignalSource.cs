@@ -95,7 +95,7 @@ public sealed class HrSignalSource : IConnectorSource
         await context.CommitAsync(async (connection, transaction, ct) =>
         {
             var (mapped, quarantined) = await InsertAsync(connection, transaction, signals, ct);
-            await UnmappedWorklist.RecordAsync(connection, transaction, context.Connector.Id, now, unmapped, ct);
+            await UnmappedWorklist.RecordAsync(connection, transaction, context.Connector.Id, unmapped, ct);
             counts.ItemsImported += mapped;
             counts.ItemsQuarantined += quarantined;
             counts.ItemsSkippedDuplicate += signals.Count - mapped - quarantined;
