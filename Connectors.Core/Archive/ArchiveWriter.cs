@@ -65,23 +65,38 @@ public static class ArchiveWriter
         }
         var ids = await ItemIdsAsync(connection, transaction, rows, inserted, cancellationToken);
 
-        // Each copy: a placement in one mailbox, or one quarantine entry when nobody could be mapped.
-        var placementItems = new List<long>();
-        var placementAccounts = new List<Guid>();
+        // Each copy: a placement in one mailbox, or one quarantine entry when nobody could be mapped. Copies of
+        // items this batch inserted cannot exist yet, so they go in by COPY; only copies of items that were
+        // already archived (replays, duplicates within the batch) need ON CONFLICT to tell new from duplicate.
+        var fresh = new List<(long ItemId, Guid AccountId)>();
+        var replayItems = new List<long>();
+        var replayAccounts = new List<Guid>();
+        var freshItems = inserted.Values.ToHashSet();
         var quarantineItems = new List<long>();
         for (var i = 0; i < kept.Count; i++)
         {
+            var isFresh = freshItems.Remove(ids[i]);
             foreach (var account in kept[i].Resolution.Mailboxes)
             {
-                placementItems.Add(ids[i]);
-                placementAccounts.Add(account);
+                if (isFresh)
+                {
+                    fresh.Add((ids[i], account));
+                }
+                else
+                {
+                    replayItems.Add(ids[i]);
+                    replayAccounts.Add(account);
+                }
             }
             if (kept[i].Resolution.Outcome == ResolutionOutcome.Quarantined)
             {
                 quarantineItems.Add(ids[i]);
             }
         }
-        var newPlacements = await PlaceAsync(connection, transaction, connectorId, folder, runId, now, placementItems, placementAccounts, cancellationToken);
+        // Fresh copies first, so a duplicate later in the same batch meets them and counts as a duplicate.
+        await CopyPlacementsAsync(connection, connectorId, folder, runId, now, fresh, cancellationToken);
+        var newPlacements = await PlaceAsync(connection, transaction, connectorId, folder, runId, now, replayItems, replayAccounts, cancellationToken);
+        newPlacements.UnionWith(fresh);
         var newQuarantine = await QuarantineAsync(connection, transaction, connectorId, runId, now, quarantineItems, cancellationToken);
 
         int imported = 0, partial = 0, duplicates = 0, quarantined = 0;
@@ -145,6 +160,30 @@ public static class ArchiveWriter
             created.Add((reader.GetInt64(0), reader.GetGuid(1)));
         }
         return created;
+    }
+
+    /// <summary>Writes placements known to be new with binary COPY (the integrity trigger still checks them).</summary>
+    private static async Task CopyPlacementsAsync(NpgsqlConnection connection, Guid connectorId, string folder, long runId,
+        DateTimeOffset now, List<(long ItemId, Guid AccountId)> placements, CancellationToken cancellationToken)
+    {
+        if (placements.Count == 0)
+        {
+            return;
+        }
+        await using var importer = await connection.BeginBinaryImportAsync(
+            "COPY mailbox_placements (item_id, account_id, folder, connector_id, run_id, placed_at) FROM STDIN (FORMAT BINARY)",
+            cancellationToken);
+        foreach (var (itemId, accountId) in placements)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(itemId, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(accountId, NpgsqlDbType.Uuid, cancellationToken);
+            await importer.WriteAsync(folder, NpgsqlDbType.Varchar, cancellationToken);
+            await importer.WriteAsync(connectorId, NpgsqlDbType.Uuid, cancellationToken);
+            await importer.WriteAsync(runId, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+        }
+        await importer.CompleteAsync(cancellationToken);
     }
 
     private static async Task<HashSet<long>> QuarantineAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,

@@ -68,6 +68,7 @@ public sealed class ImportPipelineTests(ServersFixture servers) : IAsyncLifetime
         var run = await _worker.RunOnceAsync(connector);
 
         var c = run!.Counts;
+        Assert.Equal("", run.Error ?? "");
         Assert.Empty(c.Imbalances());
         Assert.Equal((7L, 6L, 1L), (c.ItemsFromSource, c.ItemsParsed, c.ItemsFailedToParse));
         // Copies: m1 ×2 mailboxes, its replay ×2, m2 ×1 (Alice), m3 ×1 quarantined, edit ×2, deletion ×1, bad item ×1.
