@@ -1,6 +1,7 @@
 using Connectors.Credentials;
 using Connectors.Data;
 using Connectors.Imports;
+using Connectors.Sources.Files;
 using Connectors.Sources.Hr;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +25,10 @@ public static class CoreExtensions
     {
         services.AddScoped<ImportRunner>();
         services.AddSingleton<IConnectorSource, HrSignalSource>();
+        foreach (var type in VendorParsers.Types)
+        {
+            services.AddSingleton<IConnectorSource>(sp => ActivatorUtilities.CreateInstance<VendorFileSource>(sp, type));
+        }
         return services;
     }
 }

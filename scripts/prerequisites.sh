@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks to run the stack (and, with --tests, the tests):
-# PostgreSQL and Redis server binaries, setpriv, and Chromium for the browser tests. Idempotent.
+# PostgreSQL and Redis server binaries, setpriv, and (tests) Chromium for the browser tests and the
+# OpenSSH server the SFTP tests run on a loopback port. Idempotent.
 set -euo pipefail
 
 want_browser=false
@@ -15,6 +16,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 if $want_browser; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+  command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

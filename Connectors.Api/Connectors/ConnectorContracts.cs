@@ -68,7 +68,8 @@ public sealed record RunProgressDto(long RunId, DateTimeOffset StartedAt, long I
 
 public sealed record ConnectorStatusDto(
     Guid Id, string Name, string Type, ConnectorStatus Status, DateTimeOffset? LastImportAt, DateTimeOffset? NextRunAt,
-    long ItemsImported, int Errors, string? LastError, RunProgressDto? CurrentRun);
+    long ItemsImported, int Errors, string? LastError, RunProgressDto? CurrentRun,
+    [property: Description("SFTP connectors: days before the vendor deletes files not yet collected.")] Sources.Files.SourceRetention? SourceRetention = null);
 
 public sealed record RunDto(
     long Id, RunTrigger Trigger, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, RunOutcome? Outcome,

@@ -7,6 +7,7 @@ using Connectors.Data;
 using Connectors.Runs;
 using Connectors.Scheduling;
 using Connectors.Security;
+using Connectors.Sources.Files;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;
@@ -32,6 +33,7 @@ public static class ConnectorsApi
         group.MapPut("/{id:guid}", Update).RequireAuthorization(Policies.Configure);
         group.MapDelete("/{id:guid}", Delete).RequireAuthorization(Policies.Configure);
         group.MapPost("/{id:guid}/run", RunNow).RequireAuthorization(Policies.Configure);
+        group.MapGroup("").RequireAuthorization(Policies.Configure).MapConnectorValidation();
         return app;
     }
 
@@ -61,7 +63,8 @@ public static class ConnectorsApi
             ? TypedResults.Ok(c.ToDto())
             : Problems.ConnectorNotFound(id);
 
-    public static async Task<Results<Ok<ConnectorStatusDto>, ProblemHttpResult>> GetStatus(Guid id, ConnectorsDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<ConnectorStatusDto>, ProblemHttpResult>> GetStatus(Guid id, ConnectorsDbContext db, TimeProvider clock,
+        CancellationToken ct)
     {
         var c = await db.Connectors.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.DeletedAt == null, ct);
         if (c is null)
@@ -76,7 +79,7 @@ public static class ConnectorsApi
                 .FirstOrDefaultAsync(ct);
         }
         return TypedResults.Ok(new ConnectorStatusDto(c.Id, c.Name, c.Type, c.Status, c.LastImportAt, c.NextRunAt,
-            c.ItemsImported, c.LastRunErrors, c.LastError, progress));
+            c.ItemsImported, c.LastRunErrors, c.LastError, progress, SourceRetention.For(c, clock.GetUtcNow())));
     }
 
     /// <summary>Runs newest first. History outlives a deleted connector's configuration.</summary>
@@ -147,7 +150,7 @@ public static class ConnectorsApi
         Merge(errors, scheduleErrors);
         var (settings, settingsErrors) = type is null ? ("{}", []) : ConnectorSettings.Normalize(type.Id, request.Settings);
         Merge(errors, settingsErrors);
-        var credentials = ReadCredentials(request.Credentials, errors);
+        var credentials = type is null ? null : ReadCredentials(type.Id, request.Credentials, errors);
         var lookback = ConnectorMapping.ParseLookback(request.Lookback, errors);
         if (errors.Count > 0)
         {
@@ -167,6 +170,7 @@ public static class ConnectorsApi
             Settings = settings,
             Enabled = request.Enabled ?? true,
             Lookback = lookback ?? Connector.DefaultLookback,
+            Mapping = JsonSerializer.Serialize(global::Connectors.Mapping.MappingSettings.DefaultFor(type.Id), global::Connectors.Mapping.IdentityResolver.SettingsJson),
             ProtectedCredentials = credentials is null ? null : protector.Protect(credentials),
             CreatedAt = now,
             UpdatedAt = now,
@@ -208,7 +212,7 @@ public static class ConnectorsApi
             (settings, var settingsErrors) = ConnectorSettings.Normalize(connector.Type, request.Settings);
             Merge(errors, settingsErrors);
         }
-        var credentials = ReadCredentials(request.Credentials, errors);
+        var credentials = ReadCredentials(connector.Type, request.Credentials, errors);
         var lookback = ConnectorMapping.ParseLookback(request.Lookback, errors);
         if (errors.Count > 0)
         {
@@ -320,18 +324,15 @@ public static class ConnectorsApi
         }
     }
 
-    private static string? ReadCredentials(JsonElement? credentials, Dictionary<string, string[]> errors)
+    private static string? ReadCredentials(string type, JsonElement? credentials, Dictionary<string, string[]> errors)
     {
         if (credentials is not { } value || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            errors["credentials"] = ["Credentials must be a JSON object."];
-            return null;
-        }
-        return value.EnumerateObject().Any() ? value.GetRawText() : null;
+        var (json, problems) = ConnectorSettings.NormalizeCredentials(type, value);
+        Merge(errors, problems);
+        return json;
     }
 
     private static void Merge(Dictionary<string, string[]> into, Dictionary<string, string[]> from)

@@ -11,6 +11,10 @@ public enum AlertKind
     UnmappedIdentities,
     ZeroItems,
     NoSuccessfulRun,
+    /// <summary>The source deletes data after a while and no run has succeeded for days: data is about to be lost.</summary>
+    SourceRetentionAtRisk,
+    /// <summary>The PGP key vendors encrypt to expires soon (or has expired).</summary>
+    KeyExpiring,
 }
 
 public enum AlertSeverity

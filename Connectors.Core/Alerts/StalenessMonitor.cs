@@ -62,6 +62,16 @@ public sealed class StalenessMonitor(IServiceScopeFactory scopes, IOptions<Alert
         var raised = 0;
         foreach (var connector in connectors)
         {
+            if (Sources.Files.SourceRetention.For(connector, now) is { } retention && retention.AtRisk(now))
+            {
+                var left = Math.Max(0, retention.DaysLeft);
+                await AlertRaiser.RaiseAsync(db, new AlertRaiser.Subject(connector.Id, connector.Name, connector.Type),
+                    AlertKind.SourceRetentionAtRisk, left <= 7 ? AlertSeverity.Critical : AlertSeverity.Error,
+                    $"{connector.Name} has not completed a run since {retention.CollectedUntil:u}. The source deletes files after " +
+                    $"{retention.RetentionDays} days: files not yet collected are lost in {left:0.#} days.",
+                    null, now, cancellationToken);
+                raised++;
+            }
             var next = connector.Schedule.NextAfter(now);
             var expected = next == DateTimeOffset.MaxValue ? TimeSpan.MaxValue : connector.Schedule.NextAfter(next) - next;
             if (expected == TimeSpan.MaxValue)

@@ -43,10 +43,10 @@ public static class ArchiveWriter
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO archive_items (item_key, version_hash, version_kind, connector_id, run_id, source_type, item_class,
                 source_account, source_id, conversation_id, thread_id, parent_id, sender, recipients, sent_at, sent_at_text,
-                ingested_at, subject, body_text, body_html, attachments, raw_sha256, raw_size, partial_reason)
+                ingested_at, subject, body_text, body_html, attachments, raw_sha256, raw_size, partial_reason, evidence_file_id)
             SELECT item_key, version_hash, version_kind, @connector, @run, @sourceType, @itemClass,
                 source_account, source_id, conversation_id, thread_id, parent_id, sender, recipients, sent_at, sent_at_text,
-                @now, subject, body_text, body_html, attachments, raw_sha256, raw_size, partial_reason
+                @now, subject, body_text, body_html, attachments, raw_sha256, raw_size, partial_reason, evidence_file_id
             FROM staging_items
             ON CONFLICT (item_key, version_hash) DO NOTHING
             RETURNING id, item_key, version_hash
@@ -258,12 +258,12 @@ public static class ArchiveWriter
                 ordinal int, item_key text, version_hash character(64), version_kind text, source_account text, source_id text,
                 conversation_id text, thread_id text, parent_id text, sender jsonb, recipients jsonb, sent_at timestamptz,
                 sent_at_text text, subject text, body_text text, body_html text, attachments jsonb, raw_sha256 character(64),
-                raw_size bigint, raw bytea, partial_reason text) ON COMMIT DROP
+                raw_size bigint, raw bytea, partial_reason text, evidence_file_id uuid) ON COMMIT DROP
             """, cancellationToken);
         await using var importer = await connection.BeginBinaryImportAsync("""
             COPY staging_items (ordinal, item_key, version_hash, version_kind, source_account, source_id, conversation_id,
                 thread_id, parent_id, sender, recipients, sent_at, sent_at_text, subject, body_text, body_html, attachments,
-                raw_sha256, raw_size, raw, partial_reason) FROM STDIN (FORMAT BINARY)
+                raw_sha256, raw_size, raw, partial_reason, evidence_file_id) FROM STDIN (FORMAT BINARY)
             """, cancellationToken);
         foreach (var row in rows)
         {
@@ -289,6 +289,14 @@ public static class ArchiveWriter
             await importer.WriteAsync((long)row.Item.Raw.Length, NpgsqlDbType.Bigint, cancellationToken);
             await importer.WriteAsync(row.Item.Raw.ToArray(), NpgsqlDbType.Bytea, cancellationToken);
             await WriteNullableAsync(importer, row.Item.PartialReason, cancellationToken);
+            if (row.Item.EvidenceFileId is { } evidence)
+            {
+                await importer.WriteAsync(evidence, NpgsqlDbType.Uuid, cancellationToken);
+            }
+            else
+            {
+                await importer.WriteNullAsync(cancellationToken);
+            }
         }
         await importer.CompleteAsync(cancellationToken);
     }

@@ -37,6 +37,8 @@ public sealed class ArchivedItem
     public required string RawSha256 { get; set; }
     public long RawSize { get; set; }
     public string? PartialReason { get; set; }
+    /// <summary>The delivered file the item was read from (see Evidence), when it came in a file.</summary>
+    public Guid? EvidenceFileId { get; set; }
 
     /// <summary>The item key every source uses: its type, the source account and the source's id.</summary>
     public static string KeyOf(string sourceType, string sourceAccount, string sourceId) =>

@@ -50,6 +50,8 @@ public sealed class SourceItem
     public string? VersionMarker { get; init; }
     /// <summary>Set when part of the item could not be kept (e.g. an attachment too large): "partially imported".</summary>
     public string? PartialReason { get; init; }
+    /// <summary>The delivered file (evidence) the item was read from, when it came in a file.</summary>
+    public Guid? EvidenceFileId { get; init; }
 
     public IEnumerable<SourceIdentity> Participants => Recipients.Prepend(Sender);
 }

@@ -28,6 +28,7 @@ public static class AuditActions
     public const string ConnectorCreated = "connector.created";
     public const string ConnectorChanged = "connector.changed";
     public const string ConnectorCredentialsChanged = "connector.credentials-changed";
+    public const string ConnectorValidated = "connector.validated";
     public const string ConnectorRemoved = "connector.removed";
     public const string ConnectorRunRequested = "connector.run-requested";
     public const string SignalsUploaded = "signals.uploaded";

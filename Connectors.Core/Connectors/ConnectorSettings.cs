@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Connectors.Sources.Files;
 using Connectors.Sources.Hr;
 
 namespace Connectors.Connectors;
@@ -11,13 +12,56 @@ public static class ConnectorSettings
     public static readonly IReadOnlyDictionary<string, Type> Types = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
     {
         [ConnectorTypes.Hr] = typeof(HrSettings),
+        [ConnectorTypes.InstantBloomberg] = typeof(VendorFileSettings),
+        [ConnectorTypes.BloombergMessage] = typeof(VendorFileSettings),
+        [ConnectorTypes.IceChat] = typeof(VendorFileSettings),
+        [ConnectorTypes.RefinitivMessenger] = typeof(VendorFileSettings),
     };
+
+    /// <summary>Types whose settings have required fields: leaving settings out is validated as <c>{}</c>.</summary>
+    private static bool NeedsSettings(string type) => Types.TryGetValue(type, out var t) && t == typeof(VendorFileSettings);
 
     private static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+
+    /// <summary>
+    /// Validates credentials an administrator sent for <paramref name="type"/>: the JSON to protect (null for none)
+    /// or the problems keyed by field. Types without a known shape accept any object.
+    /// </summary>
+    public static (string? Json, Dictionary<string, string[]> Errors) NormalizeCredentials(string type, JsonElement credentials)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (credentials.ValueKind != JsonValueKind.Object)
+        {
+            errors["credentials"] = ["Credentials must be a JSON object."];
+            return (null, errors);
+        }
+        if (!credentials.EnumerateObject().Any())
+        {
+            return (null, errors);
+        }
+        if (!NeedsSettings(type))
+        {
+            return (credentials.GetRawText(), errors);
+        }
+        try
+        {
+            var typed = credentials.Deserialize<VendorFileCredentials>(Strict)!;
+            foreach (var (key, messages) in typed.Validate())
+            {
+                errors[key] = messages;
+            }
+            return (JsonSerializer.Serialize(typed, Strict), errors);
+        }
+        catch (JsonException ex)
+        {
+            errors[ex.Path is { Length: > 1 } path ? "credentials" + path[1..] : "credentials"] = [ex.Message];
+            return (null, errors);
+        }
+    }
 
     public static T Read<T>(Connector connector) where T : class =>
         JsonSerializer.Deserialize<T>(connector.Settings, Strict)
@@ -32,7 +76,11 @@ public static class ConnectorSettings
         var errors = new Dictionary<string, string[]>();
         if (settings is not { ValueKind: not JsonValueKind.Null } value)
         {
-            return ("{}", errors);
+            if (!NeedsSettings(type))
+            {
+                return ("{}", errors);
+            }
+            value = JsonDocument.Parse("{}").RootElement;
         }
         if (value.ValueKind != JsonValueKind.Object)
         {
@@ -57,12 +105,15 @@ public static class ConnectorSettings
             errors[ex.Path is { Length: > 1 } path ? "settings" + path[1..] : "settings"] = [ex.Message];
             return ("{}", errors);
         }
-        if (typed is HrSettings hr)
+        var problems = typed switch
         {
-            foreach (var (key, messages) in hr.Validate())
-            {
-                errors[key] = messages;
-            }
+            HrSettings hr => hr.Validate(),
+            VendorFileSettings files => files.Validate(),
+            _ => [],
+        };
+        foreach (var (key, messages) in problems)
+        {
+            errors[key] = messages;
         }
         return (JsonSerializer.Serialize(typed, settingsType, Strict), errors);
     }

@@ -20,10 +20,10 @@ public static class ConnectorTypes
 
     public static readonly IReadOnlyList<ConnectorTypeInfo> All =
     [
-        new(BloombergMessage, "Bloomberg Message", "Financial", "BloombergMessage", false, "Bloomberg Mail files collected from the Bloomberg SFTP site."),
-        new(InstantBloomberg, "Instant Bloomberg", "Financial", "InstantBloomberg", false, "Instant Bloomberg chat files collected from the Bloomberg SFTP site."),
-        new(IceChat, "ICE Chat", "Financial", "ICE Chat", false, "ICE Chat files collected from the ICE SFTP site."),
-        new(RefinitivMessenger, "Refinitiv Messenger", "Financial", "Refinitiv Messenger", false, "LSEG/Refinitiv Messenger files with summary control totals."),
+        new(BloombergMessage, "Bloomberg Message", "Financial", "BloombergMessage", true, "Bloomberg Mail files collected from the Bloomberg SFTP site."),
+        new(InstantBloomberg, "Instant Bloomberg", "Financial", "InstantBloomberg", true, "Instant Bloomberg chat files collected from the Bloomberg SFTP site."),
+        new(IceChat, "ICE Chat", "Financial", "ICE Chat", true, "ICE Chat files collected from the ICE SFTP site."),
+        new(RefinitivMessenger, "Refinitiv Messenger", "Financial", "Refinitiv Messenger", true, "LSEG/Refinitiv Messenger files with summary control totals."),
         new(Slack, "Slack", "Communication", "Slack", false, "Slack workspace exports and the Slack API (Enterprise Grid)."),
         new(Zoom, "Zoom", "Communication", "Zoom", false, "Zoom team chat, meeting chat and recording metadata."),
         new(CiscoJabber, "Cisco Jabber", "Communication", "Cisco Jabber", false, "Cisco IM and Presence external compliance database."),

@@ -2,6 +2,8 @@ using Connectors.Alerts;
 using Connectors.Archive;
 using Connectors.Audit;
 using Connectors.Connectors;
+using Connectors.Evidence;
+using Connectors.Sources.Files;
 using Connectors.Mapping;
 using Connectors.Runs;
 using Connectors.Security;
@@ -34,6 +36,10 @@ public sealed class ConnectorsDbContext(DbContextOptions<ConnectorsDbContext> op
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<AlertDelivery> AlertDeliveries => Set<AlertDelivery>();
     public DbSet<WebhookSettings> WebhookSettings => Set<WebhookSettings>();
+    public DbSet<EvidenceFile> EvidenceFiles => Set<EvidenceFile>();
+    public DbSet<EvidenceBlob> EvidenceBlobs => Set<EvidenceBlob>();
+    public DbSet<EvidenceChunk> EvidenceChunks => Set<EvidenceChunk>();
+    public DbSet<DeliveredFile> DeliveredFiles => Set<DeliveredFile>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ConnectorsDbContext).Assembly);

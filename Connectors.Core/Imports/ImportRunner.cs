@@ -229,7 +229,7 @@ public sealed class ImportRunner(
         }
 
         await AlertRaiser.ResolveAsync(db, connector.Id,
-            [AlertKind.RunFailed, AlertKind.ConsecutiveFailures, AlertKind.CredentialsRejected, AlertKind.NoSuccessfulRun],
+            [AlertKind.RunFailed, AlertKind.ConsecutiveFailures, AlertKind.CredentialsRejected, AlertKind.NoSuccessfulRun, AlertKind.SourceRetentionAtRisk],
             $"system: run {run.Id} completed", now, cancellationToken);
         if (run.Reconciliation == ReconciliationResult.Mismatch)
         {

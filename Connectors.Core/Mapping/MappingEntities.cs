@@ -81,4 +81,14 @@ public sealed record MappingSettings(
     string? CatchAllAccount = null)
 {
     public static readonly MappingSettings Default = new();
+
+    /// <summary>
+    /// What the reference product maps by for each source: Bloomberg by <c>CorporateEmailAddress</c> (after the
+    /// custom UUID mapping), everything else by the source's email address.
+    /// </summary>
+    public static MappingSettings DefaultFor(string type) => Connectors.ConnectorTypes.Find(type)?.Id switch
+    {
+        Connectors.ConnectorTypes.InstantBloomberg or Connectors.ConnectorTypes.BloombergMessage => new("CorporateEmailAddress"),
+        _ => Default,
+    };
 }

@@ -28,6 +28,8 @@ public sealed class ApiAuthorizationTests(ServersFixture servers) : IAsyncLifeti
         { "PUT", "/api/compliance/connectors/{id}", Role.ComplianceAdministrator },
         { "DELETE", "/api/compliance/connectors/{id}", Role.ComplianceAdministrator },
         { "POST", "/api/compliance/connectors/{id}/run", Role.ComplianceAdministrator },
+        { "POST", "/api/compliance/connectors/validate", Role.ComplianceAdministrator },
+        { "POST", "/api/compliance/connectors/{id}/validate", Role.ComplianceAdministrator },
         { "POST", "/api/compliance/connectors/{id}/signals", Role.ComplianceAdministrator },
         { "GET", "/api/compliance/directory/accounts", Role.ComplianceViewer },
         { "GET", "/api/compliance/directory/accounts/{email}", Role.ComplianceViewer },

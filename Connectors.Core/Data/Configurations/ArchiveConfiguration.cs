@@ -33,6 +33,10 @@ internal sealed class ArchivedItemConfiguration : IEntityTypeConfiguration<Archi
         builder.HasOne<Connector>().WithMany().HasForeignKey(i => i.ConnectorId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<ImportRun>().WithMany().HasForeignKey(i => i.RunId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<ContentBlob>().WithMany().HasForeignKey(i => i.RawSha256).OnDelete(DeleteBehavior.Restrict);
+        // Chain of custody: the delivered file an item was read from. Indexed for "what came from this file".
+        // A NULL reference is not checked, so items that did not come in a file pay nothing for this key.
+        builder.HasIndex(i => i.EvidenceFileId).HasFilter("evidence_file_id IS NOT NULL");
+        builder.HasOne<Evidence.EvidenceFile>().WithMany().HasForeignKey(i => i.EvidenceFileId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

@@ -226,6 +226,10 @@ namespace Connectors.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("conversation_id");
 
+                    b.Property<Guid?>("EvidenceFileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("evidence_file_id");
+
                     b.Property<DateTimeOffset>("IngestedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ingested_at");
@@ -330,6 +334,10 @@ namespace Connectors.Data.Migrations
 
                     b.HasIndex("ConnectorId")
                         .HasDatabaseName("ix_archive_items_connector_id");
+
+                    b.HasIndex("EvidenceFileId")
+                        .HasDatabaseName("ix_archive_items_evidence_file_id")
+                        .HasFilter("evidence_file_id IS NOT NULL");
 
                     b.HasIndex("RawSha256")
                         .HasDatabaseName("ix_archive_items_raw_sha256");
@@ -611,6 +619,119 @@ namespace Connectors.Data.Migrations
                         .HasFilter("deleted_at IS NULL AND enabled AND run_requested_at IS NOT NULL");
 
                     b.ToTable("connectors", (string)null);
+                });
+
+            modelBuilder.Entity("Connectors.Evidence.EvidenceBlob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Chunks")
+                        .HasColumnType("integer")
+                        .HasColumnName("chunks");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.HasKey("Id")
+                        .HasName("pk_evidence_blobs");
+
+                    b.HasIndex("Sha256")
+                        .IsUnique()
+                        .HasDatabaseName("ix_evidence_blobs_sha256");
+
+                    b.ToTable("evidence_blobs", (string)null);
+                });
+
+            modelBuilder.Entity("Connectors.Evidence.EvidenceChunk", b =>
+                {
+                    b.Property<Guid>("BlobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("blob_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.HasKey("BlobId", "Sequence")
+                        .HasName("pk_evidence_chunks");
+
+                    b.ToTable("evidence_chunks", (string)null);
+                });
+
+            modelBuilder.Entity("Connectors.Evidence.EvidenceFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BlobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("blob_id");
+
+                    b.Property<Guid>("ConnectorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("connector_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<long?>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<DateTimeOffset?>("SourceModifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("source_modified_at");
+
+                    b.Property<string>("SourcePath")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("source_path");
+
+                    b.HasKey("Id")
+                        .HasName("pk_evidence_files");
+
+                    b.HasIndex("BlobId")
+                        .HasDatabaseName("ix_evidence_files_blob_id");
+
+                    b.HasIndex("ConnectorId", "ReceivedAt")
+                        .HasDatabaseName("ix_evidence_files_connector_id_received_at");
+
+                    b.ToTable("evidence_files", (string)null);
                 });
 
             modelBuilder.Entity("Connectors.Mapping.DirectoryAccount", b =>
@@ -1077,6 +1198,67 @@ namespace Connectors.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Connectors.Sources.Files.DeliveredFile", b =>
+                {
+                    b.Property<Guid>("ConnectorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("connector_id");
+
+                    b.Property<string>("SourcePath")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("source_path");
+
+                    b.Property<Guid>("EvidenceFileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("evidence_file_id");
+
+                    b.Property<long>("ItemsRead")
+                        .HasColumnType("bigint")
+                        .HasColumnName("items_read");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTimeOffset>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<DateTimeOffset?>("SourceModifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("source_modified_at");
+
+                    b.HasKey("ConnectorId", "SourcePath")
+                        .HasName("pk_delivered_files");
+
+                    b.HasIndex("EvidenceFileId")
+                        .HasDatabaseName("ix_delivered_files_evidence_file_id");
+
+                    b.ToTable("delivered_files", (string)null);
+                });
+
             modelBuilder.Entity("Connectors.Sources.Hr.HrSignal", b =>
                 {
                     b.Property<long>("Id")
@@ -1283,6 +1465,12 @@ namespace Connectors.Data.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_archive_items_connectors_connector_id");
 
+                    b.HasOne("Connectors.Evidence.EvidenceFile", null)
+                        .WithMany()
+                        .HasForeignKey("EvidenceFileId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_archive_items_evidence_files_evidence_file_id");
+
                     b.HasOne("Connectors.Archive.ContentBlob", null)
                         .WithMany()
                         .HasForeignKey("RawSha256")
@@ -1343,6 +1531,23 @@ namespace Connectors.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Connectors.Evidence.EvidenceFile", b =>
+                {
+                    b.HasOne("Connectors.Evidence.EvidenceBlob", null)
+                        .WithMany()
+                        .HasForeignKey("BlobId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_evidence_files_evidence_blobs_blob_id");
+
+                    b.HasOne("Connectors.Connectors.Connector", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_evidence_files_connectors_connector_id");
+                });
+
             modelBuilder.Entity("Connectors.Mapping.IdentityMapping", b =>
                 {
                     b.HasOne("Connectors.Mapping.DirectoryAccount", null)
@@ -1388,6 +1593,23 @@ namespace Connectors.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_import_runs_connectors_connector_id");
+                });
+
+            modelBuilder.Entity("Connectors.Sources.Files.DeliveredFile", b =>
+                {
+                    b.HasOne("Connectors.Connectors.Connector", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_delivered_files_connectors_connector_id");
+
+                    b.HasOne("Connectors.Evidence.EvidenceFile", null)
+                        .WithMany()
+                        .HasForeignKey("EvidenceFileId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_delivered_files_evidence_files_evidence_file_id");
                 });
 
             modelBuilder.Entity("Connectors.Sources.Hr.SignalUpload", b =>
