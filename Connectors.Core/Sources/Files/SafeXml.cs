@@ -4,7 +4,8 @@ namespace Connectors.Sources.Files;
 
 /// <summary>
 /// Delivered XML is untrusted: no DTD (so no entity expansion, no billion laughs), no external resolution
-/// (no XXE), and limits on size and depth. Every vendor parser reads through <see cref="CreateReader"/>.
+/// (no XXE), and limits on size and depth. Every vendor parser reads through <see cref="CreateReader"/>; the
+/// reader it returns reports line numbers (<see cref="IXmlLineInfo"/>) for failure messages.
 /// </summary>
 public static class SafeXml
 {
@@ -29,8 +30,14 @@ public static class SafeXml
         new DepthLimitedReader(XmlReader.Create(stream, Settings(maxCharacters)));
 
     /// <summary>Fails when elements nest deeper than <see cref="MaxDepth"/>.</summary>
-    private sealed class DepthLimitedReader(XmlReader inner) : XmlReader
+    private sealed class DepthLimitedReader(XmlReader inner) : XmlReader, IXmlLineInfo
     {
+        public bool HasLineInfo() => inner is IXmlLineInfo info && info.HasLineInfo();
+        public int LineNumber => (inner as IXmlLineInfo)?.LineNumber ?? 0;
+        public int LinePosition => (inner as IXmlLineInfo)?.LinePosition ?? 0;
+        public override bool CanReadValueChunk => inner.CanReadValueChunk;
+        public override int ReadValueChunk(char[] buffer, int index, int count) => inner.ReadValueChunk(buffer, index, count);
+
         public override bool Read()
         {
             var read = inner.Read();

@@ -31,7 +31,8 @@ public sealed record VendorFileSettings(
         ConnectorTypes.InstantBloomberg => ["*.ib19.*.xml*", "*.ib19.att.*.tar.gz*"],
         ConnectorTypes.BloombergMessage => ["*.msg.*.xml*", "*.dscl.*.xml*", "*.msg.att.*.tar.gz*"],
         ConnectorTypes.RefinitivMessenger => ["*messages*.xml*", "*summary*.xml*"],
-        _ => ["*.xml*", "*.tar.gz*"],
+        // ICE's own file names are not documented: the defaults follow the parser's (IceChatSchema.FileNamePatterns).
+        _ => ["*ice*.xml*", "*ice*.tar.gz*"],
     };
 
     public IReadOnlyList<string> PatternsFor(string type) => FilePatterns is { Count: > 0 } patterns ? patterns : DefaultPatterns(type);

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
@@ -353,17 +352,8 @@ internal static class XmlRecordReader
             }
         }
 
-        /// <summary>
-        /// Line numbers for failures. SafeXml's depth-limiting wrapper does not expose <see cref="IXmlLineInfo"/>
-        /// yet, so reach the reader it wraps; once it does, the first branch takes over.
-        /// </summary>
-        private static IXmlLineInfo? LineInfoOf(XmlReader reader) =>
-            reader as IXmlLineInfo
-            ?? reader.GetType().GetFields(BindingFlags.Instance | BindingFlags.NonPublic)
-                .Where(f => typeof(XmlReader).IsAssignableFrom(f.FieldType))
-                .Select(f => f.GetValue(reader))
-                .OfType<IXmlLineInfo>()
-                .FirstOrDefault();
+        /// <summary>Line numbers for failures (SafeXml's reader reports them).</summary>
+        private static IXmlLineInfo? LineInfoOf(XmlReader reader) => reader as IXmlLineInfo;
 
         public void Dispose() => _reader?.Dispose();
     }

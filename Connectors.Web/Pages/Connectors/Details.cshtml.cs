@@ -1,3 +1,4 @@
+using Connectors.Sources.Files;
 using Connectors.Alerts;
 using Connectors.Connectors;
 using Connectors.Data;
@@ -20,6 +21,9 @@ public sealed class DetailsModel(ConnectorsDbContext db, TimeProvider clock) : P
     public const int UnmappedShown = 50;
 
     public ConnectorView Connector { get; private set; } = null!;
+
+    /// <summary>SFTP connectors: how long until the vendor deletes files not yet collected.</summary>
+    public SourceRetention? Retention { get; private set; }
     public IReadOnlyList<ImportRun> Runs { get; private set; } = [];
     public DateTimeOffset Now { get; private set; }
 
@@ -48,6 +52,7 @@ public sealed class DetailsModel(ConnectorsDbContext db, TimeProvider clock) : P
         }
         Connector = ConnectorView.From(connector);
         Now = clock.GetUtcNow();
+        Retention = connector.DeletedAt is null ? SourceRetention.For(connector, Now) : null;
         Before = before;
 
         var query = db.Runs.AsNoTracking().Where(r => r.ConnectorId == id);

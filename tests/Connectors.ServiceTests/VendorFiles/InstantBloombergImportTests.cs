@@ -133,6 +133,22 @@ public sealed class InstantBloombergImportTests(ServersFixture servers, LocalSft
     }
 
     [Fact]
+    public async Task AFileSplitIntoPartsIsImportedFromEveryPartWithUnencryptedPartsAccepted()
+    {
+        // Bloomberg splits files over 1 GB into .xml1, .xml2…; each part is a document of its own.
+        Deliver("f123456.ib19.261124.xml1", FileDump(("room-1", [Entered(Alice, T0), Message(Alice, T0 + 1, "part one")])));
+        sftp.WriteFile($"{_folder}/f123456.ib19.261124.xml2", FileDump(("room-1", [Message(Alice, T0 + 2, "part two")])));
+        var connector = await _harness.CreateAsync(ConnectorTypes.InstantBloomberg, _folder);
+
+        var run = await RunAsync(connector.Id);
+
+        Assert.Equal((RunOutcome.Succeeded, 3L), (run.Outcome, run.Counts.ItemsFromSource));
+        await using var scope = _harness.Worker.Services.CreateAsyncScope();
+        Assert.Equal(["part one", "part two"], await Db(scope).Items.Where(i => i.BodyText!.StartsWith("part"))
+            .OrderBy(i => i.SentAt).Select(i => i.BodyText!).ToListAsync());
+    }
+
+    [Fact]
     public async Task AMalformedFileAndATamperedFileFailWithTheirReasonsWhileTheOtherFileIsImported()
     {
         Deliver("f123456.ib19.261124.xml", Day1());
