@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks to run the stack (and, with --tests, the tests):
 # PostgreSQL and Redis server binaries, setpriv, and (tests) Chromium for the browser tests and the
-# OpenSSH server the SFTP tests run on a loopback port. Idempotent.
+# OpenSSH server the SFTP tests run on a loopback port (and GnuPG, which they check interoperability
+# with). Idempotent.
 set -euo pipefail
 
 want_browser=false
@@ -18,6 +19,7 @@ if $want_browser; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
   command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
+  [ -x /usr/bin/gpg ] || missing+=(gnupg)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -132,6 +132,7 @@ public class LocalSftpServer : IAsyncLifetime
         // The chroot: every component root-owned and not group/other-writable.
         Directory.CreateDirectory(RootsBase);
         SetMode(RootsBase, DirectoryMode);
+        RemoveStaleRoots();
         Directory.CreateDirectory(Root);
         SetMode(Root, DirectoryMode);
 
@@ -190,6 +191,25 @@ public class LocalSftpServer : IAsyncLifetime
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Left for the OS to clean.
+            }
+        }
+    }
+
+    /// <summary>Roots left by killed test runs (older than a day, so never a running fixture's).</summary>
+    private static void RemoveStaleRoots()
+    {
+        foreach (var directory in new DirectoryInfo(RootsBase).EnumerateDirectories())
+        {
+            if (directory.CreationTimeUtc < DateTime.UtcNow.AddDays(-1))
+            {
+                try
+                {
+                    directory.Delete(recursive: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Another process is cleaning it up.
+                }
             }
         }
     }

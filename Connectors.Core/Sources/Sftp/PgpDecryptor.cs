@@ -99,11 +99,11 @@ public static class PgpDecryptor
         ArgumentNullException.ThrowIfNull(encrypted);
         ArgumentNullException.ThrowIfNull(key);
 
-        var bundle = LoadSecretKeys(key);
         var source = new SourceGuardStream(encrypted);
         try
         {
-            var encryptedData = ReadEncryptedDataList(OpenDecoder(source));
+            var bundle = LoadSecretKeys(key);
+            var encryptedData = ReadEncryptedDataList(OpenDecoder(source), source);
             var (data, privateKey) = FindRecipient(encryptedData, bundle, key.Passphrase);
 
             if (!data.IsIntegrityProtected())
@@ -290,7 +290,7 @@ public static class PgpDecryptor
             $"The file is not an OpenPGP message (neither binary nor ASCII-armored); it starts with \"{Printable(head.AsSpan(0, Math.Min(count, 16)))}\".");
     }
 
-    private static PgpEncryptedDataList ReadEncryptedDataList(Stream decoder)
+    private static PgpEncryptedDataList ReadEncryptedDataList(Stream decoder, SourceGuardStream source)
     {
         var factory = new PgpObjectFactory(decoder);
         while (true)
@@ -300,7 +300,7 @@ public static class PgpDecryptor
             {
                 next = factory.NextPgpObject();
             }
-            catch (Exception ex) when (ex is IOException or PgpException)
+            catch (Exception ex) when (IsContentError(ex, source))
             {
                 throw new PgpDecryptionException(PgpFailureReason.NotPgp, $"The file is not a valid OpenPGP message: {ex.Message}", ex);
             }
@@ -431,10 +431,14 @@ public static class PgpDecryptor
         }
     }
 
-    /// <summary>An error of the OpenPGP content, as opposed to the source stream failing (network, disk) or a bug.</summary>
+    /// <summary>
+    /// An error raised while parsing the (untrusted) OpenPGP bytes, as opposed to the source stream failing
+    /// (network, disk: rethrown as is) or our own decision (<see cref="PgpDecryptionException"/>). BouncyCastle
+    /// reports malformed input with many exception types (IOException, PgpException, InvalidDataException,
+    /// UnsupportedPacketVersionException, DecoderFallbackException…), so everything else counts as content.
+    /// </summary>
     internal static bool IsContentError(Exception ex, SourceGuardStream source) =>
-        !source.Failed && (ex is DecoderFallbackException || ex is not (PgpDecryptionException or OperationCanceledException
-            or ObjectDisposedException or ArgumentException or NullReferenceException or InvalidOperationException or NotSupportedException));
+        !source.Failed && ex is not (PgpDecryptionException or OperationCanceledException or ObjectDisposedException or OutOfMemoryException);
 
     private static int ReadAtLeast(Stream stream, byte[] buffer)
     {
@@ -476,6 +480,7 @@ public sealed class PgpDecryptedStream : Stream
     private readonly bool _leaveOpen;
     private long _position;
     private bool _disposed;
+    private PgpDecryptionException? _failure;
 
     internal PgpDecryptedStream(PgpLiteralData literal, PgpPublicKeyEncryptedData data, SourceGuardStream source, Stream encrypted, bool leaveOpen)
     {
@@ -522,27 +527,36 @@ public sealed class PgpDecryptedStream : Stream
     public override int Read(Span<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_failure is not null)
+        {
+            throw _failure; // the verdict stands: reading on must not look like success
+        }
         if (IsVerified || buffer.IsEmpty)
         {
             return 0;
         }
-        int read;
         try
         {
-            read = _content.Read(buffer);
+            var read = _content.Read(buffer);
+            if (read > 0)
+            {
+                _position += read;
+                return read;
+            }
+            VerifyIntegrity();
+            return 0;
+        }
+        catch (PgpDecryptionException ex)
+        {
+            _failure = ex;
+            throw;
         }
         catch (Exception ex) when (PgpDecryptor.IsContentError(ex, _source))
         {
-            throw new PgpDecryptionException(PgpFailureReason.IntegrityCheckFailed,
+            _failure = new PgpDecryptionException(PgpFailureReason.IntegrityCheckFailed,
                 $"Integrity check failed: the encrypted data is corrupt or truncated after {_position.ToString("N0", CultureInfo.InvariantCulture)} bytes of plaintext: {ex.Message}", ex);
+            throw _failure;
         }
-        if (read > 0)
-        {
-            _position += read;
-            return read;
-        }
-        VerifyIntegrity();
-        return 0;
     }
 
     public override void Flush()

@@ -96,20 +96,21 @@ public sealed class PgpTestKeys
     }
 
     /// <summary>Encrypts <paramref name="plaintext"/> to this key as a vendor would (AES-256 with MDC).</summary>
-    public byte[] Encrypt(byte[] plaintext, string fileName, bool armor, bool compress)
+    /// <param name="integrityProtected">False makes a legacy file without MDC (which must be refused).</param>
+    public byte[] Encrypt(byte[] plaintext, string fileName, bool armor, bool compress, bool integrityProtected = true)
     {
         using var input = new MemoryStream(plaintext, writable: false);
         using var output = new MemoryStream();
-        Encrypt(input, output, fileName, armor, compress);
+        Encrypt(input, output, fileName, armor, compress, integrityProtected);
         return output.ToArray();
     }
 
-    /// <summary>Streaming <see cref="Encrypt(byte[],string,bool,bool)"/> (for large files); leaves <paramref name="output"/> open.</summary>
-    public void Encrypt(Stream plaintext, Stream output, string fileName, bool armor, bool compress)
+    /// <summary>Streaming <see cref="Encrypt(byte[],string,bool,bool,bool)"/> (for large files); leaves <paramref name="output"/> open.</summary>
+    public void Encrypt(Stream plaintext, Stream output, string fileName, bool armor, bool compress, bool integrityProtected = true)
     {
         var target = new KeepOpenStream(output);
         var armored = armor ? new ArmoredOutputStream(target) : null;
-        var generator = new PgpEncryptedDataGenerator(SymmetricKeyAlgorithmTag.Aes256, true, new SecureRandom());
+        var generator = new PgpEncryptedDataGenerator(SymmetricKeyAlgorithmTag.Aes256, integrityProtected, new SecureRandom());
         generator.AddMethod(_encryptionKey);
         using (var encrypted = generator.Open(armored ?? (Stream)target, new byte[1 << 16]))
         {

@@ -154,14 +154,30 @@ public sealed class SftpPgpDecryptorTests
     {
         var plaintext = SampleXml(100);
         var binary = Keys.Encrypt(plaintext, "a.xml", armor: false, compress);
-        for (var offset = 0; offset < binary.Length; offset += 7)
+        var accepted = new List<int>();
+        // Every byte of the packet headers and key id, then about a hundred places spread over the rest.
+        var offsets = Enumerable.Range(0, 32).Concat(Enumerable.Range(0, 100).Select(i => 32 + (int)((binary.Length - 33L) * i / 99)));
+        foreach (var offset in offsets)
         {
-            var tampered = PgpTestKeys.Tamper(binary, offset);
-            var ex = Assert.Throws<PgpDecryptionException>(() => Decrypt(tampered));
-            // Header damage makes it unreadable or names another key; anything else is caught as corruption.
-            Assert.True(ex.Reason is PgpFailureReason.IntegrityCheckFailed or PgpFailureReason.NotPgp or PgpFailureReason.NoMatchingKey,
-                $"offset {offset}: {ex.Reason}: {ex.Message}");
+            byte[] decrypted;
+            try
+            {
+                decrypted = Decrypt(PgpTestKeys.Tamper(binary, offset));
+            }
+            catch (PgpDecryptionException ex)
+            {
+                // Header damage makes it unreadable or names another key; anything else is caught as corruption.
+                Assert.True(ex.Reason is PgpFailureReason.IntegrityCheckFailed or PgpFailureReason.NotPgp or PgpFailureReason.NoMatchingKey,
+                    $"offset {offset}: {ex.Reason}: {ex.Message}");
+                continue;
+            }
+            // A flip that decrypts must have hit a header byte BouncyCastle does not insist on (the key packet's
+            // version at 3, the low byte of the RSA value's bit count at 14, the encrypted packet's version after
+            // its length): the plaintext is exactly the original, which is what matters.
+            Assert.True(plaintext.AsSpan().SequenceEqual(decrypted), $"offset {offset}: modified plaintext was accepted");
+            accepted.Add(offset);
         }
+        Assert.All(accepted, offset => Assert.True(offset < 300, $"a flip at {offset} (past the headers) was accepted"));
     }
 
     [Fact]
@@ -186,6 +202,17 @@ public sealed class SftpPgpDecryptorTests
         Assert.Contains("modification detection code does not match", ex.Message);
         Assert.Equal(SampleXml(100).Length, total); // all bytes came out; only the end-of-stream check caught it
         Assert.False(plain.IsVerified);
+        Assert.Same(ex, Assert.Throws<PgpDecryptionException>(() => plain.Read(buffer, 0, buffer.Length))); // no second chance
+    }
+
+    [Fact]
+    public void A_file_without_integrity_protection_is_refused()
+    {
+        var legacy = Keys.Encrypt(SampleXml(1), "a.xml", armor: false, compress: true, integrityProtected: false);
+
+        var ex = Assert.Throws<PgpDecryptionException>(() => Decrypt(legacy));
+
+        Assert.Equal(PgpFailureReason.NotIntegrityProtected, ex.Reason);
     }
 
     [Fact]
@@ -275,11 +302,8 @@ public sealed class SftpPgpDecryptorTests
     [Fact]
     public void A_file_encrypted_by_GnuPG_decrypts()
     {
-        // What vendors actually run. gpg ships with Debian 12; without it this interop check cannot run.
-        if (!File.Exists("/usr/bin/gpg"))
-        {
-            return;
-        }
+        // What vendors actually run: GnuPG (installed by scripts/prerequisites.sh --tests).
+        Assert.True(File.Exists("/usr/bin/gpg"), "GnuPG is missing: run bash scripts/prerequisites.sh --tests");
         var home = RepositoryPaths.NewTempDirectory("connectors-gnupg");
         try
         {
