@@ -128,37 +128,55 @@ public sealed class EvidenceStore(string connectionString)
         return filled;
     }
 
-    /// <summary>Reads chunks in sequence on its own connection; parsers read it synchronously.</summary>
+    /// <summary>
+    /// Reads chunks on its own connection, one at a time; parsers read it synchronously. It can seek (every chunk
+    /// but the last has the same size), so a ZIP's central directory at the end is reached without buffering.
+    /// </summary>
     private sealed class ChunkStream(string connectionString, Guid blobId, long length) : Stream
     {
         private NpgsqlConnection? _connection;
         private byte[] _chunk = [];
-        private int _offset;
-        private int _next;
+        private int _loaded = -1;
+        private long _chunkSize;
         private long _position;
 
         public override bool CanRead => true;
-        public override bool CanSeek => false;
+        public override bool CanSeek => true;
         public override bool CanWrite => false;
         public override long Length => length;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override long Position
+        {
+            get => _position;
+            set => _position = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value));
+        }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
-            if (_offset == _chunk.Length && !Fetch())
+            if (_position >= length || buffer.Length == 0)
             {
                 return 0;
             }
-            var n = Math.Min(buffer.Length, _chunk.Length - _offset);
-            _chunk.AsSpan(_offset, n).CopyTo(buffer);
-            _offset += n;
+            if (_chunkSize == 0)
+            {
+                Load(0);
+                _chunkSize = _chunk.Length;
+            }
+            var index = (int)(_position / _chunkSize);
+            if (index != _loaded)
+            {
+                Load(index);
+            }
+            var offset = (int)(_position - index * _chunkSize);
+            var n = Math.Min(buffer.Length, _chunk.Length - offset);
+            _chunk.AsSpan(offset, n).CopyTo(buffer);
             _position += n;
             return n;
         }
 
-        private bool Fetch()
+        private void Load(int index)
         {
             if (_connection is null)
             {
@@ -167,19 +185,20 @@ public sealed class EvidenceStore(string connectionString)
             }
             using var command = new NpgsqlCommand("SELECT data FROM evidence_chunks WHERE blob_id = @blob AND sequence = @sequence", _connection);
             command.Parameters.AddWithValue("blob", blobId);
-            command.Parameters.AddWithValue("sequence", _next);
-            if (command.ExecuteScalar() is not byte[] data)
-            {
-                return false;
-            }
-            _next++;
-            _chunk = data;
-            _offset = 0;
-            return true;
+            command.Parameters.AddWithValue("sequence", index);
+            _chunk = command.ExecuteScalar() as byte[]
+                ?? throw new IOException($"Evidence blob {blobId} has no chunk {index}: the stored file is incomplete.");
+            _loaded = index;
         }
 
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => length + offset,
+        };
+
         public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 

@@ -54,6 +54,27 @@ public sealed class EvidenceStoreTests(ServersFixture servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AStoredFileCanBeReadFromAnyPositionSoZipArchivesOpenWithoutBuffering()
+    {
+        var store = new EvidenceStore(_database) { ChunkSize = 1000 };
+        var content = RandomNumberGenerator.GetBytes(4500);
+        var file = await store.StoreAsync(new MemoryStream(content), _connectorId, null, "/export.zip", null, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        await using var stream = store.OpenRead(file);
+        var buffer = new byte[700];
+        stream.Seek(-600, SeekOrigin.End);
+        var tail = stream.ReadAtLeast(buffer, 600, throwOnEndOfStream: false);
+        Assert.Equal(content[^600..], buffer[..tail]);
+        stream.Position = 1990;
+        stream.ReadExactly(buffer.AsSpan(0, 20));
+        Assert.Equal(content[1990..2010], buffer[..20]);
+        stream.ReadExactly(buffer.AsSpan(0, 10));
+        Assert.Equal(content[2010..2020], buffer[..10]);
+        stream.Seek(0, SeekOrigin.End);
+        Assert.Equal(0, stream.Read(buffer, 0, 10));
+    }
+
+    [Fact]
     public async Task TheSameBytesDeliveredTwiceAreTwoDeliveriesOverOneStoredCopy()
     {
         var store = new EvidenceStore(_database) { ChunkSize = 1024 };
