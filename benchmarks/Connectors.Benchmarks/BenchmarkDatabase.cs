@@ -47,6 +47,47 @@ internal sealed class BenchmarkDatabase(string connectionString) : IAsyncDisposa
         return connector.Id;
     }
 
+    /// <summary>Stores a connector as the Api would have created it (settings, mapping and credentials already prepared).</summary>
+    public async Task<Guid> AddConnectorAsync(Connector connector, CancellationToken cancellationToken)
+    {
+        await using var db = new ConnectorsDbContext(Options);
+        db.Connectors.Add(connector);
+        await db.SaveChangesAsync(cancellationToken);
+        return connector.Id;
+    }
+
+    /// <summary>What one run wrote: its items, their placements and its quarantined items.</summary>
+    public async Task<(long Items, long Placements, long Quarantined)> CountRunAsync(long runId, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand("""
+            SELECT (SELECT count(*) FROM archive_items WHERE run_id = $1), (SELECT count(*) FROM mailbox_placements WHERE run_id = $1),
+                   (SELECT count(*) FROM quarantined_items WHERE run_id = $1)
+            """);
+        command.Parameters.AddWithValue(runId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    /// <summary>The connector's processed-file marks: outcome, items read, and the stored evidence's size and SHA-256.</summary>
+    public async Task<IReadOnlyList<(string Path, string Outcome, long ItemsRead, long Size, string Sha256)>> DeliveredFilesAsync(
+        Guid connectorId, CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand("""
+            SELECT d.source_path, d.outcome, d.items_read, e.size, e.sha256
+            FROM delivered_files d JOIN evidence_files e ON e.id = d.evidence_file_id
+            WHERE d.connector_id = $1 ORDER BY d.source_path
+            """);
+        command.Parameters.AddWithValue(connectorId);
+        var files = new List<(string, string, long, long, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            files.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4).Trim()));
+        }
+        return files;
+    }
+
     /// <summary>A finished run for the comparison paths' rows to point at (archive_items.run_id is a foreign key).</summary>
     public async Task<long> AddRunAsync(Guid connectorId, CancellationToken cancellationToken)
     {

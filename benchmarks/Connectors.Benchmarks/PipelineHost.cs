@@ -1,3 +1,4 @@
+using Connectors.Credentials;
 using Connectors.Data;
 using Connectors.Imports;
 using Connectors.Runs;
@@ -9,12 +10,14 @@ namespace Connectors.Benchmarks;
 
 /// <summary>
 /// The worker's import wiring: the DbContext as the worker registers it (Aspire integration, pooled, no
-/// retrying strategy), the system clock and the import pipeline, with <see cref="ReplaySource"/> as the
-/// Slack source. Redis, credential protection and the scheduler are left out: a run does not use them.
+/// retrying strategy), the system clock, credential protection (the vendor file sources decrypt their
+/// connector's credentials with it; the master key is made up per process) and the import pipeline, with
+/// <see cref="ReplaySource"/> as the Slack source when given. Redis and the scheduler are left out: a run
+/// does not use them.
 /// </summary>
 internal static class PipelineHost
 {
-    public static IHost Build(string connectionString, ReplaySource source)
+    public static IHost Build(string connectionString, ReplaySource? source = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -22,11 +25,16 @@ internal static class PipelineHost
             [$"ConnectionStrings:{ResourceNames.Database}"] = connectionString,
             // Warnings and errors only: a console line per run would be noise in the report, not load.
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Credentials:MasterKey"] = "benchmark-" + Guid.NewGuid().ToString("N"),
         });
         builder.AddConnectorsData();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddCredentialProtection();
         builder.Services.AddImportPipeline();
-        builder.Services.AddSingleton<IConnectorSource>(source);
+        if (source is not null)
+        {
+            builder.Services.AddSingleton<IConnectorSource>(source);
+        }
         return builder.Build();
     }
 

@@ -3,11 +3,16 @@ using System.Runtime.InteropServices;
 using Connectors.Benchmarks;
 
 // ./benchmark.sh [items] [--repeat R]: throughput of the import pipeline against raw COPY and naive EF Core.
+// ./benchmark.sh ib [messages]: one large PGP-encrypted Instant Bloomberg file over SFTP, throughput and memory.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-if (!TryParse(args, out var settings))
+BenchmarkSettings settings = null!;
+int? ibMessages = null;
+var oneRoom = false;
+if (args is ["ib", .. var ibArgs] ? !TryParseIb(ibArgs, out ibMessages, out oneRoom) : !TryParse(args, out settings))
 {
     Console.Error.WriteLine("Usage: ./benchmark.sh [items (default 50000)] [--repeat R (default 3)]");
+    Console.Error.WriteLine($"       ./benchmark.sh ib [messages (default {InstantBloombergBenchmark.DefaultMessages})] [--one-room]");
     return 2;
 }
 
@@ -25,7 +30,14 @@ using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 try
 {
     await using var postgres = await LocalPostgres.StartAsync(cancellation.Token);
-    await new ImportBenchmark(postgres.ConnectionString, postgres.CpuTime, settings, Console.Out).RunAsync(cancellation.Token);
+    if (ibMessages is { } messages)
+    {
+        await new InstantBloombergBenchmark(postgres.ConnectionString, postgres.CpuTime, messages, oneRoom, Console.Out).RunAsync(cancellation.Token);
+    }
+    else
+    {
+        await new ImportBenchmark(postgres.ConnectionString, postgres.CpuTime, settings, Console.Out).RunAsync(cancellation.Token);
+    }
     return 0;
 }
 catch (Exception) when (cancellation.IsCancellationRequested)
@@ -59,5 +71,27 @@ static bool TryParse(string[] args, out BenchmarkSettings settings)
         }
     }
     settings = new BenchmarkSettings(items, repetitions, WarmupItems: BenchmarkSettings.PipelineBatch);
+    return true;
+}
+
+static bool TryParseIb(string[] args, out int? messages, out bool oneRoom)
+{
+    (messages, oneRoom) = (InstantBloombergBenchmark.DefaultMessages, false);
+    var counted = false;
+    foreach (var arg in args)
+    {
+        if (arg == "--one-room" && !oneRoom)
+        {
+            oneRoom = true;
+        }
+        else if (!counted && int.TryParse(arg, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) && n > 0)
+        {
+            (messages, counted) = (n, true);
+        }
+        else
+        {
+            return false;
+        }
+    }
     return true;
 }

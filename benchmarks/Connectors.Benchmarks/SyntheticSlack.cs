@@ -30,7 +30,7 @@ internal static class SyntheticSlack
         ["smith", "okafor", "nguyen", "garcia", "muller", "rossi", "tanaka", "kowalski", "haddad", "johansson"];
 
     // Everyday desk chat: frequent words first, so a skewed pick gives a natural word distribution.
-    private static readonly string[] Words =
+    internal static readonly string[] Words =
     [
         "the", "to", "and", "a", "of", "for", "on", "is", "in", "we", "can", "you", "i", "it", "this", "that", "with",
         "be", "will", "have", "are", "at", "by", "from", "not", "so", "if", "let", "me", "know", "please", "thanks",

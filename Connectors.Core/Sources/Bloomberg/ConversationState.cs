@@ -10,7 +10,16 @@ namespace Connectors.Sources.Bloomberg;
 internal sealed class ConversationState
 {
     private readonly OrderedDictionary<string, SourceIdentity> _present = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
+    /// <summary>Occurrences per event key, by the second the key names; only a recent window is kept.</summary>
+    private readonly SortedDictionary<long, Dictionary<string, int>> _occurrences = [];
+
+    /// <summary>
+    /// How far back (in event time) identical keys are remembered. Keys name their second, so only events of the
+    /// same second can collide; events arrive in time order, and a window of minutes absorbs small disorder while
+    /// keeping memory bounded however long a persistent chat room runs.
+    /// </summary>
+    private const long OccurrenceWindowSeconds = 600;
+    private long _latestSecond = long.MinValue;
     private string? _startEpoch;
     private string? _startText;
 
@@ -46,11 +55,20 @@ internal sealed class ConversationState
         }
     }
 
-    /// <summary>How many times <paramref name="key"/> occurred before in this conversation; counts this one.</summary>
-    public int Occurrence(string key)
+    /// <summary>How many times <paramref name="key"/> (an event of <paramref name="second"/>) occurred before; counts this one.</summary>
+    public int Occurrence(long second, string key)
     {
-        _occurrences.TryGetValue(key, out var count);
-        _occurrences[key] = count + 1;
+        if (!_occurrences.TryGetValue(second, out var keys))
+        {
+            _occurrences[second] = keys = new Dictionary<string, int>(StringComparer.Ordinal);
+            _latestSecond = Math.Max(_latestSecond, second);
+            while (_occurrences.Count > 1 && _occurrences.Keys.First() < _latestSecond - OccurrenceWindowSeconds)
+            {
+                _occurrences.Remove(_occurrences.Keys.First());
+            }
+        }
+        keys.TryGetValue(key, out var count);
+        keys[key] = count + 1;
         return count;
     }
 

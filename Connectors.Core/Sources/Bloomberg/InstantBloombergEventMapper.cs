@@ -56,7 +56,7 @@ internal static class InstantBloombergEventMapper
         return new ParsedItem(new SourceItem
         {
             SourceAccount = context.SourceAccount,
-            SourceId = $"{key}:{conversation.Occurrence(key)}",
+            SourceId = $"{key}:{conversation.Occurrence(at.Value.ToUnixTimeSeconds(), key)}",
             ConversationId = roomId,
             Sender = sender,
             Recipients = recipients,
