@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Connectors.Api.Files;
 using Connectors.Api.Security;
 using Connectors.Audit;
 using Connectors.Connectors;
@@ -34,6 +35,7 @@ public static class ConnectorsApi
         group.MapDelete("/{id:guid}", Delete).RequireAuthorization(Policies.Configure);
         group.MapPost("/{id:guid}/run", RunNow).RequireAuthorization(Policies.Configure);
         group.MapGroup("").RequireAuthorization(Policies.Configure).MapConnectorValidation();
+        app.MapFilesApi();
         return app;
     }
 

@@ -32,6 +32,7 @@ public static class AuditActions
     public const string ConnectorRemoved = "connector.removed";
     public const string ConnectorRunRequested = "connector.run-requested";
     public const string SignalsUploaded = "signals.uploaded";
+    public const string FileUploaded = "connector.file-uploaded";
     public const string ApiKeyIssued = "apikey.issued";
     public const string ApiKeyRevoked = "apikey.revoked";
     public const string UserCreated = "user.created";

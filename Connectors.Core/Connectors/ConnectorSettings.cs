@@ -16,6 +16,7 @@ public static class ConnectorSettings
         [ConnectorTypes.BloombergMessage] = typeof(VendorFileSettings),
         [ConnectorTypes.IceChat] = typeof(VendorFileSettings),
         [ConnectorTypes.RefinitivMessenger] = typeof(VendorFileSettings),
+        [ConnectorTypes.Slack] = typeof(VendorFileSettings),
     };
 
     /// <summary>Types whose settings have required fields: leaving settings out is validated as <c>{}</c>.</summary>
@@ -108,7 +109,7 @@ public static class ConnectorSettings
         var problems = typed switch
         {
             HrSettings hr => hr.Validate(),
-            VendorFileSettings files => files.Validate(),
+            VendorFileSettings files => files.Validate(type),
             _ => [],
         };
         foreach (var (key, messages) in problems)

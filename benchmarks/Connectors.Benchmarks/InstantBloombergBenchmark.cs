@@ -15,7 +15,7 @@ namespace Connectors.Benchmarks;
 /// <summary>
 /// Issue 4: one large Instant Bloomberg file, PGP-encrypted on a real OpenSSH SFTP server on loopback, imported
 /// by the real <see cref="Imports.ImportRunner"/> for an InstantBloomberg connector (SFTP → evidence chunks in
-/// PostgreSQL → verify pass → parse pass → batches of 500). Reports size, throughput, where the time goes and,
+/// PostgreSQL → verify pass → parse pass → batches of VendorFileSource.BatchSize). Reports size, throughput, where the time goes and,
 /// above all, the memory of this process (the one running the import) before, during and after the run:
 /// it should stay flat, bounded by one evidence chunk and one batch, whatever the file's size.
 /// </summary>

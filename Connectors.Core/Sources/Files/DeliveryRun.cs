@@ -14,7 +14,7 @@ namespace Connectors.Sources.Files;
 /// control totals, each kept as evidence, decrypted, parsed and committed with its "processed" mark.
 /// </summary>
 internal sealed class DeliveryRun(ImportContext context, VendorFileSettings settings, EvidenceStore evidence,
-    PgpPrivateKeyMaterial? pgp, SftpFileStore store, IReadOnlyDictionary<string, DeliveredFile> processed)
+    PgpPrivateKeyMaterial? pgp, SftpFileStore? store, IReadOnlyDictionary<string, DeliveredFile> processed)
 {
     private const int MaxArchiveEntries = 1_000_000;
 
@@ -24,24 +24,31 @@ internal sealed class DeliveryRun(ImportContext context, VendorFileSettings sett
 
     public async Task ProcessAsync(RemoteFile file, IReadOnlyList<IVendorFileParser> parsers, CancellationToken cancellationToken)
     {
-        using var activity = ImportRunner.ActivitySource.StartActivity("Import vendor file");
-        activity?.SetTag("file.path", file.Path);
         EvidenceFile stored;
-        await using (var remote = await store.OpenReadAsync(file.Path, cancellationToken))
+        await using (var remote = await store!.OpenReadAsync(file.Path, cancellationToken))
         {
             stored = await evidence.StoreAsync(remote, context.Connector.Id, context.Run.Id, file.Path, file.ModifiedUtc,
                 context.Clock.GetUtcNow(), cancellationToken);
         }
-        if (processed.TryGetValue(file.Path, out var seen) && seen.Sha256 == stored.Sha256)
+        await ProcessStoredAsync(stored, file.Name, parsers, cancellationToken);
+    }
+
+    /// <summary>Imports a file already in the evidence store: collected just now, or pushed through the API.</summary>
+    public async Task ProcessStoredAsync(EvidenceFile stored, string fileName, IReadOnlyList<IVendorFileParser> parsers,
+        CancellationToken cancellationToken)
+    {
+        using var activity = ImportRunner.ActivitySource.StartActivity("Import vendor file");
+        activity?.SetTag("file.path", stored.SourcePath);
+        if (processed.TryGetValue(stored.SourcePath, out var seen) && seen.Sha256 == stored.Sha256)
         {
             // Touched but not changed: the content was imported before. Keep the new time so it is not fetched again.
-            await MarkAsync(file, stored, seen.Outcome, seen.ItemsRead, seen.Reason, cancellationToken);
-            _itemsRead[file.Path] = seen.ItemsRead;
+            await MarkAsync(stored, seen.Outcome, seen.ItemsRead, seen.Reason, cancellationToken);
+            _itemsRead[stored.SourcePath] = seen.ItemsRead;
             return;
         }
 
-        var encrypted = PgpDecryptor.LooksEncrypted(file.Name);
-        var name = encrypted ? PgpDecryptor.DecryptedName(file.Name) : file.Name;
+        var encrypted = PgpDecryptor.LooksEncrypted(fileName);
+        var name = encrypted ? PgpDecryptor.DecryptedName(fileName) : fileName;
         var (items, failure) = encrypted ? VerifyIntegrity(stored) : (0, null);
         if (failure is null)
         {
@@ -52,11 +59,11 @@ internal sealed class DeliveryRun(ImportContext context, VendorFileSettings sett
         if (failure is not null)
         {
             // The file (or the rest of it) could not be read: one failed item with the reason.
-            context.FailedToParse(failure, itemId: file.Path, sourceFile: file.Path);
+            context.FailedToParse(failure, itemId: stored.SourcePath, sourceFile: stored.SourcePath);
         }
-        _itemsRead[file.Path] = items;
+        _itemsRead[stored.SourcePath] = items;
         var outcome = failure is null ? DeliveredFileOutcome.Imported : items > 0 ? DeliveredFileOutcome.Partial : DeliveredFileOutcome.Failed;
-        await MarkAsync(file, stored, outcome, items, failure, cancellationToken);
+        await MarkAsync(stored, outcome, items, failure, cancellationToken);
     }
 
     /// <summary>Records the source's control totals against what the delivery's data files held.</summary>
@@ -178,9 +185,9 @@ internal sealed class DeliveryRun(ImportContext context, VendorFileSettings sett
                 {
                     continue;
                 }
-                using var buffer = new MemoryStream((int)entry.Length);
-                await entry.DataStream.CopyToAsync(buffer, cancellationToken);
-                var bytes = buffer.ToArray();
+                // One array of the entry's size (at most MaxAttachmentBytes, 1 GB): never a second copy.
+                var bytes = new byte[entry.Length];
+                await entry.DataStream.ReadExactlyAsync(bytes, cancellationToken);
                 var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
                 await StoreBlobAsync(sha, bytes, cancellationToken);
                 _attachments[fileId] = new DeliveredAttachment(fileId, fileId, bytes.Length, sha);
@@ -207,7 +214,7 @@ internal sealed class DeliveryRun(ImportContext context, VendorFileSettings sett
     }
 
     /// <summary>The file's "processed" mark commits with the run's counters and pending failures.</summary>
-    private Task MarkAsync(RemoteFile file, EvidenceFile stored, DeliveredFileOutcome outcome, long items, string? reason,
+    private Task MarkAsync(EvidenceFile stored, DeliveredFileOutcome outcome, long items, string? reason,
         CancellationToken cancellationToken) =>
         context.CommitAsync(async (connection, transaction, ct) =>
         {
@@ -220,9 +227,9 @@ internal sealed class DeliveryRun(ImportContext context, VendorFileSettings sett
                     processed_at = excluded.processed_at, outcome = excluded.outcome, items_read = excluded.items_read, reason = excluded.reason
                 """, connection, transaction);
             command.Parameters.AddWithValue("connector", context.Connector.Id);
-            command.Parameters.AddWithValue("path", file.Path);
+            command.Parameters.AddWithValue("path", stored.SourcePath);
             command.Parameters.AddWithValue("size", stored.Size);
-            command.Parameters.AddWithValue("modified", file.ModifiedUtc);
+            command.Parameters.AddWithValue("modified", (object?)stored.SourceModifiedAt ?? DBNull.Value);
             command.Parameters.AddWithValue("sha", stored.Sha256);
             command.Parameters.AddWithValue("evidence", stored.Id);
             command.Parameters.AddWithValue("run", context.Run.Id);

@@ -13,7 +13,7 @@ public sealed record SourceRetention(int RetentionDays, int AlertAfterDays, doub
 
     public static SourceRetention? For(Connector connector, DateTimeOffset now)
     {
-        if (!VendorParsers.Types.Contains(connector.Type, StringComparer.OrdinalIgnoreCase))
+        if (!VendorParsers.DeletingSources.Contains(connector.Type, StringComparer.OrdinalIgnoreCase))
         {
             return null;
         }

@@ -18,7 +18,7 @@ public sealed record VendorFileSettings(
     [property: Description("Folder on the SFTP site. Default /.")] string RemoteFolder = "/",
     [property: Description("File name patterns (* and ?), case-insensitive. Default: the vendor's daily file names.")] IReadOnlyList<string>? FilePatterns = null,
     [property: Description("Also look in sub-folders.")] bool Recursive = false,
-    [property: Description("The vendor account that scopes ids: Bloomberg customer id, ICE company, Refinitiv firm.")] string? SourceAccount = null,
+    [property: Description("The vendor account that scopes ids: Bloomberg customer id, ICE company, Refinitiv firm, Slack team id.")] string? SourceAccount = null,
     [property: Description("Days the vendor keeps a file before deleting it. Default 21 (Bloomberg).")] int SourceRetentionDays = 21,
     [property: Description("Alert when no run has succeeded for this many days. Default 3.")] int RetentionAlertAfterDays = 3,
     [property: Description("Alert this many days before the PGP key expires. Default 30.")] int KeyExpiryWarningDays = 30,
@@ -31,24 +31,47 @@ public sealed record VendorFileSettings(
         ConnectorTypes.InstantBloomberg => ["*.ib19.*.xml*", "*.ib19.att.*.tar.gz*"],
         ConnectorTypes.BloombergMessage => ["*.msg.*.xml*", "*.dscl.*.xml*", "*.msg.att.*.tar.gz*"],
         ConnectorTypes.RefinitivMessenger => ["*messages*.xml*", "*summary*.xml*"],
+        ConnectorTypes.Slack => ["*.zip"],
         // ICE's own file names are not documented: the defaults follow the parser's (IceChatSchema.FileNamePatterns).
         _ => ["*ice*.xml*", "*ice*.tar.gz*"],
     };
 
-    public IReadOnlyList<string> PatternsFor(string type) => FilePatterns is { Count: > 0 } patterns ? patterns : DefaultPatterns(type);
+    /// <summary>
+    /// The file name patterns listed at the source: <see cref="FilePatterns"/> when set; for ICE Chat with an
+    /// <see cref="IceSchema"/>, its file names (plus encrypted or split variants) so the parser sees what it reads.
+    /// </summary>
+    public IReadOnlyList<string> PatternsFor(string type)
+    {
+        if (FilePatterns is { Count: > 0 } patterns)
+        {
+            return patterns;
+        }
+        if (ConnectorTypes.Find(type)?.Id == ConnectorTypes.IceChat && IceSchema?.FileNamePatterns is { Count: > 0 } names)
+        {
+            var archives = DefaultPatterns(type).Where(p => p.Contains(".tar", StringComparison.Ordinal));
+            return [.. names.Select(n => n.Trim().EndsWith('*') ? n.Trim() : n.Trim() + "*"), .. archives];
+        }
+        return DefaultPatterns(type);
+    }
 
-    public Dictionary<string, string[]> Validate()
+    /// <summary>Whether files come from an SFTP site; without a host, connectors that take uploads get them through the API.</summary>
+    public bool UsesSftp => !string.IsNullOrWhiteSpace(Host);
+
+    public Dictionary<string, string[]> Validate(string type)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(Host))
+        var uploadOnly = !UsesSftp && Username is null && VendorParsers.AcceptsUploads(type);
+        if (!UsesSftp && !uploadOnly)
         {
-            errors["settings.host"] = ["The SFTP host is required."];
+            errors["settings.host"] = [VendorParsers.AcceptsUploads(type)
+                ? "Give the SFTP host, or leave out host and username to push files through the API."
+                : "The SFTP host is required."];
         }
         if (Port is < 1 or > 65535)
         {
             errors["settings.port"] = ["The port must be between 1 and 65535."];
         }
-        if (string.IsNullOrWhiteSpace(Username))
+        if (!uploadOnly && string.IsNullOrWhiteSpace(Username))
         {
             errors["settings.username"] = ["The SFTP user name is required."];
         }
@@ -76,9 +99,9 @@ public sealed record VendorFileSettings(
         {
             errors["settings.keyExpiryWarningDays"] = ["Between 0 and 365 days."];
         }
-        if (MaxAttachmentBytes is < 1024 or > 2L * 1024 * 1024 * 1024)
+        if (MaxAttachmentBytes is < 1024 or > 1024L * 1024 * 1024)
         {
-            errors["settings.maxAttachmentBytes"] = ["Between 1 KB and 2 GB."];
+            errors["settings.maxAttachmentBytes"] = ["Between 1 KB and 1 GB."];
         }
         foreach (var (key, messages) in (IceSchema ?? IceChatSchema.Default).Validate())
         {

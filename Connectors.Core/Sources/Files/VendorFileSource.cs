@@ -17,7 +17,7 @@ namespace Connectors.Sources.Files;
 /// </summary>
 public sealed partial class VendorFileSource(string type, CredentialProtector protector, ILogger<VendorFileSource> logger) : IConnectorSource
 {
-    public const int BatchSize = 500;
+    public const int BatchSize = 2000;
 
     public string Type { get; } = type;
 
@@ -34,11 +34,17 @@ public sealed partial class VendorFileSource(string type, CredentialProtector pr
             await WarnOfKeyExpiryAsync(context, settings, pgp, cancellationToken);
         }
 
-        await using var store = await SftpFileStore.ConnectAsync(settings.Endpoint(credentials), cancellationToken);
-        var listed = await store.ListAsync(settings.RemoteFolder, settings.PatternsFor(Type), settings.Recursive, cancellationToken);
         var processed = await context.Db.DeliveredFiles.AsNoTracking()
             .Where(f => f.ConnectorId == connector.Id)
             .ToDictionaryAsync(f => f.SourcePath, cancellationToken);
+        await ImportUploadsAsync(context, settings, evidence, pgp, processed, cancellationToken);
+        if (!settings.UsesSftp)
+        {
+            return;
+        }
+
+        await using var store = await SftpFileStore.ConnectAsync(settings.Endpoint(credentials), cancellationToken);
+        var listed = await store.ListAsync(settings.RemoteFolder, settings.PatternsFor(Type), settings.Recursive, cancellationToken);
         var due = listed.Where(f => !processed.TryGetValue(f.Path, out var seen) || seen.Size != f.Size || seen.SourceModifiedAt != f.ModifiedUtc).ToList();
         logger.LogInformation("{Connector}: {Listed} files listed, {Due} new or changed", connector.Name, listed.Count, due.Count);
 
@@ -55,6 +61,30 @@ public sealed partial class VendorFileSource(string type, CredentialProtector pr
             run.ReconcileDelivery(listed.Where(f => DeliveryKey(f.Path) == delivery.Key));
         }
     }
+
+    /// <summary>Files pushed through the API are already in the evidence store: import those not yet processed, oldest first.</summary>
+    private async Task ImportUploadsAsync(ImportContext context, VendorFileSettings settings, EvidenceStore evidence,
+        PgpPrivateKeyMaterial? pgp, Dictionary<string, DeliveredFile> processed, CancellationToken cancellationToken)
+    {
+        if (!VendorParsers.AcceptsUploads(Type))
+        {
+            return;
+        }
+        var pending = await context.Db.EvidenceFiles.AsNoTracking()
+            .Where(f => f.ConnectorId == context.Connector.Id && f.SourcePath.StartsWith(UploadPrefix)
+                && !context.Db.DeliveredFiles.Any(d => d.ConnectorId == f.ConnectorId && d.SourcePath == f.SourcePath))
+            .OrderBy(f => f.ReceivedAt)
+            .ToListAsync(cancellationToken);
+        foreach (var upload in pending)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var run = new DeliveryRun(context, settings, evidence, pgp, null, processed);
+            await run.ProcessStoredAsync(upload, upload.SourcePath[(upload.SourcePath.LastIndexOf('/') + 1)..], Parsers(settings), cancellationToken);
+        }
+    }
+
+    /// <summary>Pushed files are stored under <c>upload:{id}/{name}</c>, beside the paths of collected ones.</summary>
+    public const string UploadPrefix = "upload:";
 
     /// <summary>Vendors can no longer encrypt to an expired key: warn while there is time to rotate it.</summary>
     private static async Task WarnOfKeyExpiryAsync(ImportContext context, VendorFileSettings settings, PgpPrivateKeyMaterial pgp,
@@ -74,11 +104,14 @@ public sealed partial class VendorFileSource(string type, CredentialProtector pr
             throw new SourceAuthenticationException($"The passphrase does not unlock the connector's PGP key {info.KeyId} (credentials.pgpPassphrase).");
         }
         var now = context.Clock.GetUtcNow();
+        var connector = context.Connector;
         if (info.Expires is not { } expires || expires - now > TimeSpan.FromDays(settings.KeyExpiryWarningDays))
         {
+            // The key was rotated (or the warning period changed): an earlier warning no longer holds.
+            await Alerts.AlertRaiser.ResolveAsync(context.Db, connector.Id, [Alerts.AlertKind.KeyExpiring],
+                $"system: run {context.Run.Id} found PGP key {info.KeyId} valid", now, cancellationToken);
             return;
         }
-        var connector = context.Connector;
         var message = expires <= now
             ? $"The PGP key {info.KeyId} of {connector.Name} expired on {expires:u}: vendors can no longer encrypt new files to it."
             : $"The PGP key {info.KeyId} of {connector.Name} expires on {expires:u} ({(expires - now).TotalDays:0} days): rotate it with the vendor before then.";

@@ -2,6 +2,7 @@ using Connectors.Connectors;
 using Connectors.Sources.Bloomberg;
 using Connectors.Sources.Ice;
 using Connectors.Sources.Refinitiv;
+using Connectors.Sources.Slack;
 
 namespace Connectors.Sources.Files;
 
@@ -9,7 +10,15 @@ namespace Connectors.Sources.Files;
 public static class VendorParsers
 {
     public static readonly IReadOnlyList<string> Types =
+        [ConnectorTypes.InstantBloomberg, ConnectorTypes.BloombergMessage, ConnectorTypes.IceChat, ConnectorTypes.RefinitivMessenger,
+            ConnectorTypes.Slack];
+
+    /// <summary>Vendors that delete delivered files after a while (their connectors track the days left).</summary>
+    public static readonly IReadOnlyList<string> DeletingSources =
         [ConnectorTypes.InstantBloomberg, ConnectorTypes.BloombergMessage, ConnectorTypes.IceChat, ConnectorTypes.RefinitivMessenger];
+
+    /// <summary>Connectors whose files may also be pushed through the API (e.g. a Slack workspace export).</summary>
+    public static bool AcceptsUploads(string type) => ConnectorTypes.Find(type)?.Id == ConnectorTypes.Slack;
 
     public static IReadOnlyList<IVendorFileParser> For(string type, VendorFileSettings settings) => ConnectorTypes.Find(type)?.Id switch
     {
@@ -19,6 +28,7 @@ public static class VendorParsers
         ConnectorTypes.BloombergMessage => [new BloombergMessageParser(), new EvidenceOnlyParser(BloombergFileNames.IsDisclaimer)],
         ConnectorTypes.IceChat => [new IceChatParser(settings.IceSchema ?? IceChatSchema.Default)],
         ConnectorTypes.RefinitivMessenger => [new RefinitivMessagesParser(), new RefinitivSummaryParser()],
+        ConnectorTypes.Slack => [new SlackExportParser()],
         _ => throw new ArgumentException($"{type} is not a vendor file connector.", nameof(type)),
     };
 }
