@@ -25,6 +25,9 @@ public sealed record ValidationReport(bool Succeeded, IReadOnlyList<ValidationCh
 /// </summary>
 public static class VendorFileValidator
 {
+    /// <summary>The sample file is decrypted to its end (verifying its integrity) up to this size; a larger one only its start.</summary>
+    public const long MaxVerifiedSampleBytes = 256L * 1024 * 1024;
+
     public static async Task<ValidationReport> ValidateAsync(string type, VendorFileSettings settings, VendorFileCredentials credentials,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -52,6 +55,12 @@ public static class VendorFileValidator
             checks.Add(new("connect", ValidationCheckResult.Passed, $"Reached {settings.Host}:{settings.Port}."));
             checks.Add(new("hostKey", ValidationCheckResult.Failed,
                 $"No host key is pinned. The server presents {ex.Actual}: confirm it with the vendor, then set it.", "settings.hostKeySha256"));
+        }
+        catch (SourceAuthenticationException ex) when (ex.InnerException is not Renci.SshNet.Common.SshAuthenticationException)
+        {
+            // Refused before contacting the server (no password or key, or a key that cannot be read): say only that.
+            checks.Add(new("login", ValidationCheckResult.Failed, ex.Message,
+                credentials.PrivateKey is not null ? "credentials.privateKey" : "credentials.password"));
         }
         catch (SourceAuthenticationException ex)
         {
@@ -147,13 +156,28 @@ public static class VendorFileValidator
         {
             await using var remote = await store.OpenReadAsync(sample.Path, cancellationToken);
             await using var plain = PgpDecryptor.OpenDecrypted(remote, pgp);
+            // The integrity check (MDC) comes at the end of the message: a tampered file decrypts its start without error.
+            var whole = sample.Size <= MaxVerifiedSampleBytes;
             var buffer = new byte[64 * 1024];
-            var read = await plain.ReadAsync(buffer, cancellationToken);
-            checks.Add(new("decrypt", ValidationCheckResult.Passed, $"Decrypted the start of {sample.Name} ({read:N0} bytes read)."));
+            long read = 0;
+            int chunk;
+            while ((chunk = await plain.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                read += chunk;
+                if (!whole)
+                {
+                    break;
+                }
+            }
+            checks.Add(new("decrypt", ValidationCheckResult.Passed, whole
+                ? $"Decrypted {sample.Name} ({read:N0} bytes) and verified its integrity."
+                : $"Decrypted the start of {sample.Name} ({read:N0} bytes read); its integrity is verified when it is imported."));
         }
         catch (PgpDecryptionException ex)
         {
-            checks.Add(new("decrypt", ValidationCheckResult.Failed, $"{sample.Name}: {ex.Message}", "credentials.pgpPrivateKey"));
+            // A damaged or altered file is no setting's fault: only a key that does not fit is.
+            checks.Add(new("decrypt", ValidationCheckResult.Failed, $"{sample.Name}: {ex.Message}",
+                ex.Reason == PgpFailureReason.IntegrityCheckFailed ? null : "credentials.pgpPrivateKey"));
         }
     }
 }
