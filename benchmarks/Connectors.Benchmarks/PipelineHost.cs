@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Connectors.Credentials;
 using Connectors.Data;
 using Connectors.Imports;
@@ -33,6 +34,8 @@ internal static class PipelineHost
         builder.Services.AddImportPipeline();
         if (source is not null)
         {
+            // The replay stands in for the real Slack source (the runner takes the first source of a type).
+            builder.Services.RemoveAll<IConnectorSource>();
             builder.Services.AddSingleton<IConnectorSource>(source);
         }
         return builder.Build();
