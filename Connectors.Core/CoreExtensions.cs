@@ -2,6 +2,7 @@ using Connectors.Credentials;
 using Connectors.Data;
 using Connectors.Imports;
 using Connectors.Sources.Files;
+using Connectors.Sources.Http;
 using Connectors.Sources.Hr;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +25,7 @@ public static class CoreExtensions
     public static IServiceCollection AddImportPipeline(this IServiceCollection services)
     {
         services.AddScoped<ImportRunner>();
+        services.AddSourceHttp();
         services.AddSingleton<IConnectorSource, HrSignalSource>();
         foreach (var type in VendorParsers.Types)
         {

@@ -110,6 +110,7 @@ public static class ConnectorSettings
         {
             HrSettings hr => hr.Validate(),
             VendorFileSettings files => files.Validate(type),
+            IConnectorSettings other => other.Validate(type),
             _ => [],
         };
         foreach (var (key, messages) in problems)
