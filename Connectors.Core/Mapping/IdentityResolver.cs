@@ -37,6 +37,7 @@ public sealed class IdentityResolver
     private readonly ILookup<string, IdentityMapping> _custom;
     private readonly HashSet<Guid>? _scope;
     private readonly Guid? _catchAll;
+    private readonly Guid? _storage;
 
     private IdentityResolver(MappingSettings settings, Dictionary<string, Guid> accountsByEmail, ILookup<string, IdentityMapping> custom)
     {
@@ -47,6 +48,7 @@ public sealed class IdentityResolver
             ? (settings.ScopeAccounts ?? []).Select(e => accountsByEmail.GetValueOrDefault(e.ToLowerInvariant())).Where(id => id != Guid.Empty).ToHashSet()
             : null;
         _catchAll = settings.CatchAllAccount is { } email && accountsByEmail.TryGetValue(email.ToLowerInvariant(), out var id) ? id : null;
+        _storage = settings.StorageMailbox is { } storage && accountsByEmail.TryGetValue(storage.Trim().ToLowerInvariant(), out var sid) ? sid : null;
     }
 
     public MappingSettings Settings => _settings;
@@ -88,6 +90,10 @@ public sealed class IdentityResolver
 
     public Resolution Resolve(SourceItem item)
     {
+        if (_settings.UsesStorageMailbox)
+        {
+            return InStorage();
+        }
         var mapped = new List<Guid>();
         var unmapped = new List<SourceIdentity>();
         foreach (var person in item.Participants.DistinctBy(p => p.SourceId))
@@ -106,6 +112,14 @@ public sealed class IdentityResolver
         }
         return Place(mapped, unmapped);
     }
+
+    /// <summary>
+    /// Where a social connector's item goes: its storage mailbox. One missing from the directory must not lose
+    /// the item: it waits in quarantine until the account exists.
+    /// </summary>
+    public Resolution InStorage() => _storage is { } storage
+        ? new Resolution([storage], [], ResolutionOutcome.Placed)
+        : new Resolution([], [], ResolutionOutcome.Quarantined);
 
     /// <summary>Applies scope and the unmapped policy to the accounts an item's people map to.</summary>
     public Resolution Place(List<Guid> mapped, IReadOnlyList<SourceIdentity> unmapped)

@@ -78,8 +78,15 @@ public sealed record MappingSettings(
     ScopeMode Scope = ScopeMode.AllUsers,
     IReadOnlyList<string>? ScopeAccounts = null,
     UnmappedPolicy Unmapped = UnmappedPolicy.Quarantine,
-    string? CatchAllAccount = null)
+    string? CatchAllAccount = null,
+    string? StorageMailbox = null)
 {
+    /// <summary>
+    /// Social connectors keep everything in one designated storage mailbox (as the reference product does):
+    /// when set, every item is placed there, whoever wrote it, and nobody is listed as unmapped.
+    /// </summary>
+    public bool UsesStorageMailbox => !string.IsNullOrWhiteSpace(StorageMailbox);
+
     public static readonly MappingSettings Default = new();
 
     /// <summary>

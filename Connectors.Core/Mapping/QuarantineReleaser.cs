@@ -53,7 +53,7 @@ public static class QuarantineReleaser
                         }
                     }
                 }
-                var resolution = resolver.Place(mapped, []);
+                var resolution = resolver.Settings.UsesStorageMailbox ? resolver.InStorage() : resolver.Place(mapped, []);
                 if (resolution.Outcome != ResolutionOutcome.Placed)
                 {
                     continue;

@@ -29,6 +29,21 @@ public sealed class IdentityResolverTests
     };
 
     [Fact]
+    public void ASocialConnectorsItemsGoToItsStorageMailboxWhoeverWroteThemAndNobodyIsListedUnmapped()
+    {
+        var social = Resolver(new MappingSettings(StorageMailbox: "Archive@Contoso.com"));
+        var missing = Resolver(new MappingSettings(StorageMailbox: "nobody@contoso.com"));
+        var post = Item(June, new SourceIdentity("x:123", "A stranger"), new SourceIdentity("U1", Email: "alice@contoso.com"));
+
+        var resolution = social.Resolve(post);
+        Assert.Equal([Archive], resolution.Mailboxes);
+        Assert.Equal(ResolutionOutcome.Placed, resolution.Outcome);
+        Assert.Empty(resolution.Unmapped);
+        // A storage mailbox not in the directory keeps the item in quarantine rather than losing it.
+        Assert.Equal(ResolutionOutcome.Quarantined, missing.Resolve(post).Outcome);
+    }
+
+    [Fact]
     public void AutomaticMappingMatchesTheChosenPropertyWhateverItsCase()
     {
         var byCorporateEmail = Resolver(new MappingSettings(AutoMapBy: "CorporateEmailAddress"));
