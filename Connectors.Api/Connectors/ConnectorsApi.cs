@@ -172,7 +172,7 @@ public static class ConnectorsApi
             Settings = settings,
             Enabled = request.Enabled ?? true,
             Lookback = lookback ?? Connector.DefaultLookback,
-            Mapping = JsonSerializer.Serialize(global::Connectors.Mapping.MappingSettings.DefaultFor(type.Id), global::Connectors.Mapping.IdentityResolver.SettingsJson),
+            Mapping = JsonSerializer.Serialize(global::Connectors.Mapping.MappingSettings.DefaultFor(type.Id, settings), global::Connectors.Mapping.IdentityResolver.SettingsJson),
             ProtectedCredentials = credentials is null ? null : protector.Protect(credentials),
             CreatedAt = now,
             UpdatedAt = now,

@@ -93,9 +93,17 @@ public sealed record MappingSettings(
     /// What the reference product maps by for each source: Bloomberg by <c>CorporateEmailAddress</c> (after the
     /// custom UUID mapping), everything else by the source's email address.
     /// </summary>
-    public static MappingSettings DefaultFor(string type) => Connectors.ConnectorTypes.Find(type)?.Id switch
+    public static MappingSettings DefaultFor(string type, string? settingsJson = null)
     {
-        Connectors.ConnectorTypes.InstantBloomberg or Connectors.ConnectorTypes.BloombergMessage => new("CorporateEmailAddress"),
-        _ => Default,
-    };
+        var defaults = Connectors.ConnectorTypes.Find(type)?.Id switch
+        {
+            Connectors.ConnectorTypes.InstantBloomberg or Connectors.ConnectorTypes.BloombergMessage => new MappingSettings("CorporateEmailAddress"),
+            _ => Default,
+        };
+        // Social connectors name their storage mailbox in their settings; it becomes where every item goes.
+        return settingsJson is not null && System.Text.Json.JsonDocument.Parse(settingsJson).RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } root
+            && root.TryGetProperty("storageMailbox", out var storage) && storage.ValueKind == System.Text.Json.JsonValueKind.String
+            ? defaults with { StorageMailbox = storage.GetString() }
+            : defaults;
+    }
 }
