@@ -3,6 +3,7 @@ using Connectors.Data;
 using Connectors.Imports;
 using Connectors.Sources.Files;
 using Connectors.Sources.Http;
+using Connectors.Sources.Slack.Api;
 using Connectors.Sources.Hr;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,6 +27,7 @@ public static class CoreExtensions
     {
         services.AddScoped<ImportRunner>();
         services.AddSourceHttp();
+        services.AddSingleton<SlackApiImporter>();
         services.AddSingleton<IConnectorSource, HrSignalSource>();
         foreach (var type in VendorParsers.Types)
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Connectors.Connectors;
 using Connectors.Sources.Ice;
 using Connectors.Sources.Sftp;
+using Connectors.Sources.Slack.Api;
 
 namespace Connectors.Sources.Files;
 
@@ -23,7 +24,8 @@ public sealed record VendorFileSettings(
     [property: Description("Alert when no run has succeeded for this many days. Default 3.")] int RetentionAlertAfterDays = 3,
     [property: Description("Alert this many days before the PGP key expires. Default 30.")] int KeyExpiryWarningDays = 30,
     [property: Description("Largest attachment kept, in bytes; a larger one makes its item partially imported. Default 100 MB.")] long MaxAttachmentBytes = 100L * 1024 * 1024,
-    [property: Description("ICE Chat only: element names of the vendor's XML.")] IceChatSchema? IceSchema = null)
+    [property: Description("ICE Chat only: element names of the vendor's XML.")] IceChatSchema? IceSchema = null,
+    [property: Description("Slack only: also read the workspace through the Slack Web API with credentials.apiToken.")] SlackApiSettings? SlackApi = null)
 {
     /// <summary>The file names each vendor delivers (plain or PGP-encrypted, split parts included).</summary>
     public static IReadOnlyList<string> DefaultPatterns(string type) => ConnectorTypes.Find(type)?.Id switch
@@ -107,6 +109,17 @@ public sealed record VendorFileSettings(
         {
             errors["settings." + key] = messages;
         }
+        if (SlackApi is not null)
+        {
+            if (ConnectorTypes.Find(type)?.Id != ConnectorTypes.Slack)
+            {
+                errors["settings.slackApi"] = ["Only Slack connectors read the Slack Web API."];
+            }
+            foreach (var (key, messages) in SlackApi.Validate())
+            {
+                errors[key] = messages;
+            }
+        }
         return errors;
     }
 
@@ -120,7 +133,8 @@ public sealed record VendorFileCredentials(
     string? PrivateKey = null,
     string? PrivateKeyPassphrase = null,
     string? PgpPrivateKey = null,
-    string? PgpPassphrase = null)
+    string? PgpPassphrase = null,
+    string? ApiToken = null)
 {
     public static VendorFileCredentials Read(string? json) =>
         json is null ? new() : JsonSerializer.Deserialize<VendorFileCredentials>(json, JsonSerializerOptions.Web) ?? new();
@@ -128,9 +142,9 @@ public sealed record VendorFileCredentials(
     public Dictionary<string, string[]> Validate()
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrEmpty(Password) && string.IsNullOrEmpty(PrivateKey))
+        if (string.IsNullOrEmpty(Password) && string.IsNullOrEmpty(PrivateKey) && string.IsNullOrEmpty(ApiToken))
         {
-            errors["credentials.password"] = ["Give a password or a private key for the SFTP login."];
+            errors["credentials.password"] = ["Give a password or a private key for the SFTP login (or, for Slack, an apiToken)."];
         }
         if (PrivateKey is not null && !PrivateKey.Contains("PRIVATE KEY", StringComparison.Ordinal))
         {

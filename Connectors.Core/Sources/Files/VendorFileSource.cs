@@ -4,6 +4,7 @@ using Connectors.Credentials;
 using Connectors.Evidence;
 using Connectors.Imports;
 using Connectors.Sources.Sftp;
+using Connectors.Sources.Slack.Api;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +16,8 @@ namespace Connectors.Sources.Files;
 /// parsed from there, and its items go through the pipeline in batches. A file that cannot be read is one
 /// failed item with its reason; the other files of the run are imported.
 /// </summary>
-public sealed partial class VendorFileSource(string type, CredentialProtector protector, ILogger<VendorFileSource> logger) : IConnectorSource
+public sealed partial class VendorFileSource(string type, CredentialProtector protector, SlackApiImporter slackApi,
+    ILogger<VendorFileSource> logger) : IConnectorSource
 {
     public const int BatchSize = 2000;
 
@@ -38,6 +40,10 @@ public sealed partial class VendorFileSource(string type, CredentialProtector pr
             .Where(f => f.ConnectorId == connector.Id)
             .ToDictionaryAsync(f => f.SourcePath, cancellationToken);
         await ImportUploadsAsync(context, settings, evidence, pgp, processed, cancellationToken);
+        if (settings.SlackApi is not null && Type == Connectors.ConnectorTypes.Slack)
+        {
+            await slackApi.ImportAsync(context, settings.SlackApi, credentials.ApiToken, settings.SourceAccount, cancellationToken);
+        }
         if (!settings.UsesSftp)
         {
             return;

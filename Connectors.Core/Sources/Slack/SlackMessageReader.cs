@@ -202,7 +202,9 @@ public static class SlackMessageReader
             // A deletion is its own version even when an earlier edit left a marker behind.
             return (VersionKind.Deletion, editedTs is null ? "deleted" : $"deleted:{editedTs}");
         }
-        return editedTs is null ? (VersionKind.Original, null) : (VersionKind.Edit, editedTs);
+        // Slack's own edit marker names the version, so the same message read from an export and through the API
+        // (formatted differently, with reactions or reply counts that move) is one version, not two.
+        return editedTs is null ? (VersionKind.Original, "original") : (VersionKind.Edit, editedTs);
     }
 
     private static string? Body(JsonElement message)
