@@ -29,6 +29,7 @@ public static class CoreExtensions
         services.AddSourceHttp();
         services.AddSingleton<SlackApiImporter>();
         services.AddSingleton<IConnectorSource, HrSignalSource>();
+        services.AddSingleton<IConnectorSource, Sources.Zoom.ZoomSource>();
         foreach (var type in VendorParsers.Types)
         {
             services.AddSingleton<IConnectorSource>(sp => ActivatorUtilities.CreateInstance<VendorFileSource>(sp, type));

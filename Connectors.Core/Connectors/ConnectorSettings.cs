@@ -17,10 +17,15 @@ public static class ConnectorSettings
         [ConnectorTypes.IceChat] = typeof(VendorFileSettings),
         [ConnectorTypes.RefinitivMessenger] = typeof(VendorFileSettings),
         [ConnectorTypes.Slack] = typeof(VendorFileSettings),
+        [ConnectorTypes.Zoom] = typeof(Sources.Zoom.ZoomSettings),
     };
 
     /// <summary>Types whose settings have required fields: leaving settings out is validated as <c>{}</c>.</summary>
-    private static bool NeedsSettings(string type) => Types.TryGetValue(type, out var t) && t == typeof(VendorFileSettings);
+    private static bool NeedsSettings(string type) =>
+        Types.TryGetValue(type, out var t) && (t == typeof(VendorFileSettings) || typeof(IConnectorSettings).IsAssignableFrom(t));
+
+    /// <summary>Types whose credentials are the SFTP/PGP/token shape of <see cref="VendorFileCredentials"/>.</summary>
+    private static bool UsesVendorCredentials(string type) => Types.TryGetValue(type, out var t) && t == typeof(VendorFileSettings);
 
     private static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
     {
@@ -44,7 +49,7 @@ public static class ConnectorSettings
         {
             return (null, errors);
         }
-        if (!NeedsSettings(type))
+        if (!UsesVendorCredentials(type))
         {
             return (credentials.GetRawText(), errors);
         }

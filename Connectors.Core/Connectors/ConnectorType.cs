@@ -25,7 +25,7 @@ public static class ConnectorTypes
         new(IceChat, "ICE Chat", "Financial", "ICE Chat", true, "ICE Chat files collected from the ICE SFTP site."),
         new(RefinitivMessenger, "Refinitiv Messenger", "Financial", "Refinitiv Messenger", true, "LSEG/Refinitiv Messenger files with summary control totals."),
         new(Slack, "Slack", "Communication", "Slack", true, "Slack workspace export ZIPs, pushed through the API or collected from SFTP."),
-        new(Zoom, "Zoom", "Communication", "Zoom", false, "Zoom team chat, meeting chat and recording metadata."),
+        new(Zoom, "Zoom", "Communication", "Zoom", true, "Zoom team chat, meeting chat and recording metadata."),
         new(CiscoJabber, "Cisco Jabber", "Communication", "Cisco Jabber", false, "Cisco IM and Presence external compliance database."),
         new(Twitter, "X (Twitter)", "Social Media", "Twitter", false, "A company account's posts, mentions and edit history."),
         new(LinkedIn, "LinkedIn", "Social Media", "LinkedIn", false, "A company page's posts and comments."),
