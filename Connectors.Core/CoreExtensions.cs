@@ -30,6 +30,10 @@ public static class CoreExtensions
         services.AddSingleton<SlackApiImporter>();
         services.AddSingleton<IConnectorSource, HrSignalSource>();
         services.AddSingleton<IConnectorSource, Sources.Zoom.ZoomSource>();
+        services.AddSingleton<IConnectorSource, Sources.Jabber.JabberSource>();
+        services.AddSingleton<IConnectorSource, Sources.Social.X.XSource>();
+        services.AddSingleton<IConnectorSource, Sources.Social.Facebook.FacebookSource>();
+        services.AddSingleton<IConnectorSource, Sources.Social.LinkedIn.LinkedInSource>();
         foreach (var type in VendorParsers.Types)
         {
             services.AddSingleton<IConnectorSource>(sp => ActivatorUtilities.CreateInstance<VendorFileSource>(sp, type));

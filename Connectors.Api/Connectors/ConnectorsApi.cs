@@ -240,6 +240,13 @@ public static class ConnectorsApi
         {
             connector.Settings = settings;
             changed.Add("settings");
+            // A social connector's storage mailbox lives in its settings; the mapping follows it.
+            var mapping = global::Connectors.Mapping.IdentityResolver.ReadSettings(connector);
+            var storage = global::Connectors.Mapping.MappingSettings.DefaultFor(connector.Type, settings).StorageMailbox;
+            if (storage is not null && storage != mapping.StorageMailbox)
+            {
+                connector.Mapping = JsonSerializer.Serialize(mapping with { StorageMailbox = storage }, global::Connectors.Mapping.IdentityResolver.SettingsJson);
+            }
         }
         if (lookback is { } newLookback && newLookback != connector.Lookback)
         {

@@ -293,6 +293,8 @@ public static class MappingApi
             return TypedResults.ValidationProblem(errors);
         }
         var previous = IdentityResolver.ReadSettings(connector);
+        // The storage mailbox of a social connector is part of its connector settings, not of this request.
+        settings = settings with { StorageMailbox = previous.StorageMailbox };
         var json = JsonSerializer.Serialize(settings, IdentityResolver.SettingsJson);
         if (json != JsonSerializer.Serialize(previous, IdentityResolver.SettingsJson))
         {

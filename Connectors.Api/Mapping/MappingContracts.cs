@@ -48,9 +48,11 @@ public sealed record MappingSettingsRequest(
     [property: Description("The account that takes unmappable items when unmapped is CatchAll.")] string? CatchAllAccount = null);
 
 public sealed record MappingSettingsDto(
-    string AutoMapBy, ScopeMode Scope, IReadOnlyList<string> ScopeAccounts, UnmappedPolicy Unmapped, string? CatchAllAccount)
+    string AutoMapBy, ScopeMode Scope, IReadOnlyList<string> ScopeAccounts, UnmappedPolicy Unmapped, string? CatchAllAccount,
+    [property: Description("Social connectors: every item is placed in this mailbox (set in the connector's settings).")] string? StorageMailbox = null)
 {
-    public static MappingSettingsDto From(MappingSettings s) => new(s.AutoMapBy, s.Scope, s.ScopeAccounts ?? [], s.Unmapped, s.CatchAllAccount);
+    public static MappingSettingsDto From(MappingSettings s) =>
+        new(s.AutoMapBy, s.Scope, s.ScopeAccounts ?? [], s.Unmapped, s.CatchAllAccount, s.StorageMailbox);
 }
 
 public sealed record UnmappedIdentityDto(

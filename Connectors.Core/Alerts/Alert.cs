@@ -15,6 +15,8 @@ public enum AlertKind
     SourceRetentionAtRisk,
     /// <summary>The PGP key vendors encrypt to expires soon (or has expired).</summary>
     KeyExpiring,
+    /// <summary>The source deleted data before it was captured: permanent, so only a person closes it.</summary>
+    SourceDataLost,
 }
 
 public enum AlertSeverity

@@ -68,14 +68,18 @@ public static class AlertRaiser
         return id;
     }
 
-    /// <summary>Closes open alerts of these kinds for a connector, e.g. failures after a good run.</summary>
+    /// <summary>
+    /// Closes open alerts of these kinds for a connector, e.g. failures after a good run. Alerts raised by
+    /// <paramref name="exceptRunId"/> (the run that is closing them) stay open: that run found the problem.
+    /// </summary>
     public static Task<int> ResolveAsync(ConnectorsDbContext db, Guid connectorId, IReadOnlyList<AlertKind> kinds, string resolvedBy,
-        DateTimeOffset now, CancellationToken cancellationToken)
+        DateTimeOffset now, CancellationToken cancellationToken, long? exceptRunId = null)
     {
         var names = kinds.Select(k => k.ToString()).ToArray();
         return db.Database.ExecuteSqlAsync($"""
             UPDATE alerts SET status = 'Resolved', resolved_at = {now}, resolved_by = {resolvedBy}
             WHERE connector_id = {connectorId} AND status <> 'Resolved' AND kind = ANY({names})
+              AND run_id IS DISTINCT FROM {exceptRunId}
             """, cancellationToken);
     }
 }

@@ -18,6 +18,10 @@ public static class ConnectorSettings
         [ConnectorTypes.RefinitivMessenger] = typeof(VendorFileSettings),
         [ConnectorTypes.Slack] = typeof(VendorFileSettings),
         [ConnectorTypes.Zoom] = typeof(Sources.Zoom.ZoomSettings),
+        [ConnectorTypes.CiscoJabber] = typeof(Sources.Jabber.JabberSettings),
+        [ConnectorTypes.Twitter] = typeof(Sources.Social.X.XSettings),
+        [ConnectorTypes.LinkedIn] = typeof(Sources.Social.LinkedIn.LinkedInSettings),
+        [ConnectorTypes.Facebook] = typeof(Sources.Social.Facebook.FacebookSettings),
     };
 
     /// <summary>Types whose settings have required fields: leaving settings out is validated as <c>{}</c>.</summary>

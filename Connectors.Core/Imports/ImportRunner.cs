@@ -230,7 +230,7 @@ public sealed class ImportRunner(
 
         await AlertRaiser.ResolveAsync(db, connector.Id,
             [AlertKind.RunFailed, AlertKind.ConsecutiveFailures, AlertKind.CredentialsRejected, AlertKind.NoSuccessfulRun, AlertKind.SourceRetentionAtRisk],
-            $"system: run {run.Id} completed", now, cancellationToken);
+            $"system: run {run.Id} completed", now, cancellationToken, exceptRunId: run.Id);
         if (run.Reconciliation == ReconciliationResult.Mismatch)
         {
             await Raise(AlertKind.ReconciliationMismatch, AlertSeverity.Error,

@@ -103,9 +103,33 @@ public sealed class ConnectorsApiTests(ServersFixture servers) : IAsyncLifetime
 
         Assert.Equal(12, types!.Count);
         Assert.False(types.Single(t => t.Id == "PhysicalBadging").Available);
+        Assert.Equal(11, types.Count(t => t.Available));
         var response = await _client.PostAsJsonAsync("/api/compliance/connectors", new { name = "Badges", type = "PhysicalBadging" });
         var problem = await response.Content.ReadFromJsonAsync<ValidationProblemDetails>(Json.Options);
         Assert.Contains("not available yet", problem!.Errors["type"][0]);
+    }
+
+    [Fact]
+    public async Task ASocialConnectorsStorageMailboxBecomesItsMappingAndSurvivesMappingChanges()
+    {
+        var response = await _client.PostAsJsonAsync("/api/compliance/connectors", new
+        {
+            name = "Company X account",
+            type = "Twitter",
+            settings = new { accountId = "2244994945", storageMailbox = "social@contoso.com" },
+            credentials = new { bearerToken = "token" },
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var connector = (await response.Content.ReadFromJsonAsync<ConnectorDto>(Json.Options))!;
+
+        var mapping = await _client.GetFromJsonAsync<global::Connectors.Api.Mapping.MappingSettingsDto>(
+            $"/api/compliance/connectors/{connector.Id}/mapping-settings", Json.Options);
+        (await _client.PutAsJsonAsync($"/api/compliance/connectors/{connector.Id}/mapping-settings", new { autoMapBy = "email" })).EnsureSuccessStatusCode();
+        var after = await _client.GetFromJsonAsync<global::Connectors.Api.Mapping.MappingSettingsDto>(
+            $"/api/compliance/connectors/{connector.Id}/mapping-settings", Json.Options);
+
+        Assert.Equal("social@contoso.com", mapping!.StorageMailbox);
+        Assert.Equal("social@contoso.com", after!.StorageMailbox);
     }
 
     [Fact]

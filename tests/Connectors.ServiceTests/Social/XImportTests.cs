@@ -1,0 +1,136 @@
+using System.Globalization;
+using Connectors.Archive;
+using Connectors.Connectors;
+using Connectors.Runs;
+using Connectors.Sources.Social.X;
+using Connectors.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Connectors.Tests.Social;
+
+/// <summary>An X connector against a fake X API v2: posts, mentions, an edit, a 429 and a second run.</summary>
+[Collection(ServersCollection.Name)]
+public sealed class XImportTests(ServersFixture servers) : IAsyncLifetime
+{
+    private const string Account = "783214";
+    private const string Fan = "555";
+    private const string Partner = "777";
+    private static readonly DateTimeOffset T0 = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
+
+    private SocialHarness _harness = null!;
+    private FakeX X => _harness.Apis.X;
+
+    public async Task InitializeAsync()
+    {
+        _harness = await SocialHarness.StartAsync(servers, "social_x");
+        X.AddUser(Account, "contoso", "Contoso");
+        X.AddUser(Fan, "fan", "A Fan");
+        X.AddUser(Partner, "partner", "A Partner");
+    }
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    private Task<Guid> AddConnectorAsync(string token = "x-bearer-token", string account = Account)
+    {
+        var settings = new XSettings(AccountId: account, StorageMailbox: SocialHarness.StorageMailbox, BaseUrl: _harness.Apis.BaseAddress + "/2/", PageSize: 5);
+        SocialHarness.AssertValid(settings, ConnectorTypes.Twitter);
+        return _harness.AddConnectorAsync(ConnectorTypes.Twitter, settings, new XCredentials(token), lookback: TimeSpan.FromHours(1));
+    }
+
+    /// <summary>Six posts (the third edited) and two mentions.</summary>
+    private (List<string> Posts, string Original, string Edit) Seed()
+    {
+        var posts = Enumerable.Range(0, 6)
+            .Select(i => X.Post("tweets", T0.AddHours(i), Account, $"Post {i}", mentionId: i == 1 ? Partner : null)).ToList();
+        var edit = X.Edit("tweets", posts[2], T0.AddHours(2).AddMinutes(5), "Post 2, corrected");
+        X.Post("mentions", T0.AddHours(1), Fan, "@contoso hello");
+        X.Post("mentions", T0.AddHours(3), Fan, "@contoso again");
+        return (posts, posts[2], edit);
+    }
+
+    [Fact]
+    public async Task PostsAndMentionsLandInTheStorageMailboxOnlyAndAnEditIsAVersionOfTheOriginal()
+    {
+        var (_, original, edit) = Seed();
+        X.RateLimitsLeft = 1;
+        var connector = await AddConnectorAsync();
+
+        var run = (await _harness.Worker.RunOnceAsync(connector))!;
+
+        Assert.Null(run.Error);
+        Assert.Empty(run.Counts.Imbalances());
+        Assert.Equal(RunOutcome.Succeeded, run.Outcome);
+        // 6 posts on the timeline (one is the edit) + the original version from includes + 2 mentions.
+        Assert.Equal((9L, 9L, 0L), (run.Counts.ItemsFromSource, run.Counts.ItemsImported, run.Counts.ItemsQuarantined));
+        // The 429 (Retry-After: 1) was answered once and the request repeated.
+        Assert.Equal(1, X.RateLimited);
+        await using var db = _harness.Db();
+        var versions = await db.Items.Where(i => i.SourceId == original).OrderBy(i => i.SentAt).ToListAsync();
+        Assert.Equal([VersionKind.Original, VersionKind.Edit], versions.Select(v => v.VersionKind));
+        Assert.Equal(["Post 2", "Post 2, corrected"], versions.Select(v => v.BodyText));
+        Assert.Equal($"twitter:{Account}:{original}", versions[1].ItemKey);
+        Assert.DoesNotContain(await db.Items.Select(i => i.SourceId).ToListAsync(), id => id == edit);
+        Assert.Equal(["ipm.externaldata.twitter"], await db.Items.Select(i => i.ItemClass).Distinct().ToListAsync());
+        var placements = await _harness.PlacementsAsync(connector);
+        Assert.Equal(9, placements.Count);
+        Assert.All(placements, p => Assert.Equal((_harness.StorageAccount, "Twitter"), p));
+        var senders = await db.Items.Select(i => i.Sender).ToListAsync();
+        Assert.Equal(2, senders.Count(s => s.Contains($"\"{Fan}\"", StringComparison.Ordinal)));
+        Assert.Equal(ConnectorStatus.Active, await _harness.StatusAsync(connector));
+    }
+
+    [Fact]
+    public async Task ASecondRunAsksFromALookbackBeforeTheNewestPostAndImportsOnlyWhatIsNew()
+    {
+        var (posts, _, _) = Seed();
+        var connector = await AddConnectorAsync();
+        await _harness.Worker.RunOnceAsync(connector);
+        X.Post("tweets", T0.AddHours(6), Account, "Post 6");
+        var edit5 = X.Edit("tweets", posts[5], T0.AddHours(6).AddMinutes(10), "Post 5, corrected");
+        X.Post("mentions", T0.AddHours(7), Fan, "@contoso third time");
+        var before = _harness.Apis.Requests.Count;
+
+        var run = (await _harness.Worker.RunOnceAsync(connector))!;
+
+        Assert.Null(run.Error);
+        Assert.Empty(run.Counts.Imbalances());
+        // New: post 6, the edit of post 5, the third mention. Re-read inside the hour of lookback: post 4, post 5's
+        // original (in includes) and the second mention.
+        Assert.Equal((3L, 3L), (run.Counts.ItemsImported, run.Counts.ItemsSkippedDuplicate));
+        var requests = _harness.Apis.Requests.Skip(before).ToList();
+        var expectedSince = XSnowflake.FirstIdAt(T0.AddHours(4)).ToString(CultureInfo.InvariantCulture);
+        Assert.Contains(requests, r => r.Contains("/tweets?", StringComparison.Ordinal) && r.Contains($"since_id={expectedSince}", StringComparison.Ordinal));
+        await using var db = _harness.Db();
+        var post5 = await db.Items.Where(i => i.SourceId == posts[5]).OrderBy(i => i.Id).Select(i => i.VersionKind).ToListAsync();
+        Assert.Equal([VersionKind.Original, VersionKind.Edit], post5);
+        Assert.Equal(12, await db.Items.CountAsync());
+        Assert.DoesNotContain(await db.Items.Select(i => i.SourceId).ToListAsync(), id => id == edit5);
+    }
+
+    [Fact]
+    public async Task ARefusedBearerTokenPutsTheConnectorInNeedsReauthWithoutShowingTheToken()
+    {
+        Seed();
+        var connector = await AddConnectorAsync(token: "revoked-secret-token");
+
+        var run = (await _harness.Worker.RunOnceAsync(connector))!;
+
+        Assert.Equal(RunOutcome.Failed, run.Outcome);
+        Assert.Contains("X refused our credentials (401", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("revoked-secret-token", run.Error, StringComparison.Ordinal);
+        Assert.Equal(ConnectorStatus.NeedsReauth, await _harness.StatusAsync(connector));
+    }
+
+    [Fact]
+    public async Task AnAccountXCannotFindFailsTheRunInsteadOfLookingEmpty()
+    {
+        Seed();
+        var connector = await AddConnectorAsync(account: "404404");
+
+        var run = (await _harness.Worker.RunOnceAsync(connector))!;
+
+        Assert.Equal(RunOutcome.Failed, run.Outcome);
+        Assert.Contains("Could not find user with id: [404404]", run.Error, StringComparison.Ordinal);
+        Assert.Equal(ConnectorStatus.Error, await _harness.StatusAsync(connector));
+    }
+}
