@@ -113,6 +113,9 @@ public static class Formatting
         AlertKind.UnmappedIdentities => "Unmapped identities",
         AlertKind.ZeroItems => "Unexpectedly no items",
         AlertKind.NoSuccessfulRun => "No successful run",
+        AlertKind.SourceRetentionAtRisk => "Source data at risk of deletion",
+        AlertKind.KeyExpiring => "Encryption key expiring",
+        AlertKind.SourceDataLost => "Source data deleted before capture",
         _ => kind.ToString(),
     };
 

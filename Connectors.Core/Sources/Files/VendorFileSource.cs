@@ -39,7 +39,10 @@ public sealed partial class VendorFileSource(string type, CredentialProtector pr
         var processed = await context.Db.DeliveredFiles.AsNoTracking()
             .Where(f => f.ConnectorId == connector.Id)
             .ToDictionaryAsync(f => f.SourcePath, cancellationToken);
-        await ImportUploadsAsync(context, settings, evidence, pgp, processed, cancellationToken);
+        if (VendorParsers.AcceptsUploads(Type))
+        {
+            await PushedFiles.ImportAsync(context, Type, settings, pgp, processed, cancellationToken);
+        }
         if (settings.SlackApi is not null && Type == Connectors.ConnectorTypes.Slack)
         {
             await slackApi.ImportAsync(context, settings.SlackApi, credentials.ApiToken, settings.SourceAccount, cancellationToken);
@@ -68,29 +71,8 @@ public sealed partial class VendorFileSource(string type, CredentialProtector pr
         }
     }
 
-    /// <summary>Files pushed through the API are already in the evidence store: import those not yet processed, oldest first.</summary>
-    private async Task ImportUploadsAsync(ImportContext context, VendorFileSettings settings, EvidenceStore evidence,
-        PgpPrivateKeyMaterial? pgp, Dictionary<string, DeliveredFile> processed, CancellationToken cancellationToken)
-    {
-        if (!VendorParsers.AcceptsUploads(Type))
-        {
-            return;
-        }
-        var pending = await context.Db.EvidenceFiles.AsNoTracking()
-            .Where(f => f.ConnectorId == context.Connector.Id && f.SourcePath.StartsWith(UploadPrefix)
-                && !context.Db.DeliveredFiles.Any(d => d.ConnectorId == f.ConnectorId && d.SourcePath == f.SourcePath))
-            .OrderBy(f => f.ReceivedAt)
-            .ToListAsync(cancellationToken);
-        foreach (var upload in pending)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var run = new DeliveryRun(context, settings, evidence, pgp, null, processed);
-            await run.ProcessStoredAsync(upload, upload.SourcePath[(upload.SourcePath.LastIndexOf('/') + 1)..], Parsers(settings), cancellationToken);
-        }
-    }
-
     /// <summary>Pushed files are stored under <c>upload:{id}/{name}</c>, beside the paths of collected ones.</summary>
-    public const string UploadPrefix = "upload:";
+    public const string UploadPrefix = PushedFiles.UploadPrefix;
 
     /// <summary>Vendors can no longer encrypt to an expired key: warn while there is time to rotate it.</summary>
     private static async Task WarnOfKeyExpiryAsync(ImportContext context, VendorFileSettings settings, PgpPrivateKeyMaterial pgp,

@@ -18,17 +18,19 @@ public static class VendorParsers
         [ConnectorTypes.InstantBloomberg, ConnectorTypes.BloombergMessage, ConnectorTypes.IceChat, ConnectorTypes.RefinitivMessenger];
 
     /// <summary>Connectors whose files may also be pushed through the API (e.g. a Slack workspace export).</summary>
-    public static bool AcceptsUploads(string type) => ConnectorTypes.Find(type)?.Id == ConnectorTypes.Slack;
+    public static bool AcceptsUploads(string type) => ConnectorTypes.Find(type)?.Id is ConnectorTypes.Slack or ConnectorTypes.Twitter;
 
-    public static IReadOnlyList<IVendorFileParser> For(string type, VendorFileSettings settings) => ConnectorTypes.Find(type)?.Id switch
+    public static IReadOnlyList<IVendorFileParser> For(string type, VendorFileSettings? settings) => ConnectorTypes.Find(type)?.Id switch
     {
         ConnectorTypes.InstantBloomberg => [new InstantBloombergParser()],
         // Disclaimer files are the texts messages refer to, not communications of anyone: kept as evidence (every
         // delivered file is) and found through the message's DisclaimerReference, not placed in mailboxes.
         ConnectorTypes.BloombergMessage => [new BloombergMessageParser(), new EvidenceOnlyParser(BloombergFileNames.IsDisclaimer)],
-        ConnectorTypes.IceChat => [new IceChatParser(settings.IceSchema ?? IceChatSchema.Default)],
+        ConnectorTypes.IceChat => [new IceChatParser(settings?.IceSchema ?? IceChatSchema.Default)],
         ConnectorTypes.RefinitivMessenger => [new RefinitivMessagesParser(), new RefinitivSummaryParser()],
         ConnectorTypes.Slack => [new SlackExportParser()],
+        // X data pushed as twarc-style JSONL (pages, tweets and compliance delete records) beside the API.
+        ConnectorTypes.Twitter => [new Social.X.XJsonlReader()],
         _ => throw new ArgumentException($"{type} is not a vendor file connector.", nameof(type)),
     };
 }

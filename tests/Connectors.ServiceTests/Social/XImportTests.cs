@@ -13,6 +13,7 @@ namespace Connectors.Tests.Social;
 public sealed class XImportTests(ServersFixture servers) : IAsyncLifetime
 {
     private const string Account = "783214";
+    private const string UploadPrefix = global::Connectors.Sources.Files.PushedFiles.UploadPrefix;
     private const string Fan = "555";
     private const string Partner = "777";
     private static readonly DateTimeOffset T0 = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
@@ -46,6 +47,37 @@ public sealed class XImportTests(ServersFixture servers) : IAsyncLifetime
         X.Post("mentions", T0.AddHours(1), Fan, "@contoso hello");
         X.Post("mentions", T0.AddHours(3), Fan, "@contoso again");
         return (posts, posts[2], edit);
+    }
+
+    [Fact]
+    public async Task EveryDocnowCorpusFilePushedToTheConnectorIsImportedWithItsBadLinesAsFailedItems()
+    {
+        var connector = await AddConnectorAsync();
+        var corpus = Path.Combine(RepositoryPaths.Root, "..", "shared", "corpus", "docnow-twarc-csv");
+        var files = Directory.GetFiles(corpus).Where(f => !f.EndsWith("SOURCES.md", StringComparison.Ordinal)).Order().ToList();
+        var store = new global::Connectors.Evidence.EvidenceStore(_harness.Db().Database.GetConnectionString()!);
+        foreach (var file in files)
+        {
+            // What POST …/files does: the file as pushed goes to the evidence store under an upload path.
+            await using var content = File.OpenRead(file);
+            await store.StoreAsync(content, connector, null, UploadPrefix + $"{Guid.NewGuid()}/{Path.GetFileName(file)}",
+                null, DateTimeOffset.UtcNow, CancellationToken.None);
+        }
+
+        var run = (await _harness.Worker.RunOnceAsync(connector))!;
+
+        Assert.Equal(17, files.Count);
+        Assert.Null(run.Error);
+        Assert.Empty(run.Counts.Imbalances());
+        // 27 records in all; the empty file, the truncated line and the six list objects are 8 failed items.
+        Assert.Equal((35L, 8L), (run.Counts.ItemsFromSource, run.Counts.ItemsFailed));
+        Assert.Equal(global::Connectors.Runs.RunOutcome.Partial, run.Outcome);
+        await using var db = _harness.Db();
+        var failures = await db.Failures.Where(f => f.RunId == run.Id).Select(f => f.Reason).ToListAsync();
+        Assert.Contains(failures, r => r.Contains("empty", StringComparison.OrdinalIgnoreCase));
+        Assert.True(await db.Items.AnyAsync(i => i.ConnectorId == connector && i.VersionKind == global::Connectors.Archive.VersionKind.Deletion));
+        Assert.True(await db.Items.AnyAsync(i => i.ConnectorId == connector && i.VersionKind == global::Connectors.Archive.VersionKind.Edit));
+        Assert.All(await _harness.PlacementsAsync(connector), p => Assert.Equal(_harness.StorageAccount, p.Account));
     }
 
     [Fact]

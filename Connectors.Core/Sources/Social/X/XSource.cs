@@ -33,6 +33,8 @@ public sealed partial class XSource(IHttpClientFactory httpClients, CredentialPr
     public async Task ImportAsync(ImportContext context, CancellationToken cancellationToken)
     {
         var settings = ConnectorSettings.Read<XSettings>(context.Connector);
+        // Exports and compliance records pushed as JSONL files (POST …/files) first, then the API.
+        await PushedFiles.ImportAsync(context, Type, new VendorFileSettings(SourceAccount: settings.AccountId), null, null, cancellationToken);
         var token = SocialCredentials.Require(SocialCredentials.Read<XCredentials>(context.Connector, protector)?.BearerToken, "X", "bearerToken");
         var api = new SocialApi(httpClients.CreateClient(SourceHttp.ClientName), SocialValidation.BaseUri(settings.BaseUrl, XSettings.DefaultBaseUrl),
             "X", request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token),
