@@ -6,6 +6,8 @@ cd "$(dirname "$0")"
 bash scripts/prerequisites.sh --tests
 
 dotnet build Connectors.sln -c Release -nologo -clp:ErrorsOnly
+# The summary counts every result file here: start without an earlier run's.
+rm -rf TestResults
 status=0
 for project in tests/Connectors.UnitTests tests/Connectors.ServiceTests tests/Connectors.EndToEndTests; do
   echo "=== $project"
