@@ -112,6 +112,44 @@ public sealed class SocialApi(
         }
     }
 
+    /// <summary>
+    /// POSTs a JSON body and reads the JSON answer. Not repeated on failure (the client pipeline never retries a POST,
+    /// and neither does this): a 429 or any other error is an <see cref="HttpRequestException"/> for the caller to record.
+    /// </summary>
+    public async Task<JsonDocument> PostJsonAsync(Uri url, string json, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/json");
+        authorize(request);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var path = url.GetLeftPart(UriPartial.Path);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await ReadTextAsync(response, cancellationToken);
+            if (errorMapper?.Invoke(response, body) is { } mapped)
+            {
+                throw mapped;
+            }
+            SourceHttp.ThrowIfRejected(response, vendor);
+            throw new HttpRequestException(
+                $"{vendor} answered {(int)response.StatusCode} {response.ReasonPhrase} for POST {path}: {Excerpt(body)}", null, response.StatusCode);
+        }
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        await CopyLimitedAsync(stream, buffer, path, cancellationToken);
+        try
+        {
+            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new HttpRequestException($"{vendor} sent a response that is not JSON for POST {path}: {ex.Message}");
+        }
+    }
+
     private async Task CopyLimitedAsync(Stream source, MemoryStream target, string path, CancellationToken cancellationToken)
     {
         var chunk = new byte[81920];

@@ -40,6 +40,10 @@ public sealed class FakeSocialApis : IAsyncDisposable
             await next(context);
         });
         _app.MapGet("/2/users/{id}/{stream}", (HttpContext context, string id, string stream) => X.Handle(context, id, stream));
+        _app.MapPost("/2/compliance/jobs", (Delegate)((HttpContext context) => X.CreateJob(context, BaseAddress)));
+        _app.MapGet("/2/compliance/jobs/{id}", (HttpContext context, string id) => X.Job(context, id));
+        _app.MapPut("/x-storage/upload/{id}", (HttpContext context, string id) => X.Upload(context, id));
+        _app.MapGet("/x-storage/download/{id}", (HttpContext context, string id) => X.Download(context, id));
         _app.MapGet("/v21.0/{pageId}/feed", (HttpContext context, string pageId) => Facebook.Feed(context, pageId, BaseAddress));
         _app.MapGet("/v21.0/{objectId}/comments", (HttpContext context, string objectId) => Facebook.Comments(context, objectId, BaseAddress));
         _app.MapGet("/rest/posts", (HttpContext context) => LinkedIn.Posts(context));
@@ -134,6 +138,148 @@ public sealed class FakeX
             var list = _streams[stream];
             list[list.IndexOf(history[^2])] = id;
             return id;
+        }
+    }
+
+    private readonly Dictionary<string, FakeComplianceJob> _jobs = [];
+    private readonly Dictionary<string, JsonObject> _compliance = [];
+
+    /// <summary>One batch compliance job: its status, and what was uploaded to its pre-signed URL.</summary>
+    public sealed class FakeComplianceJob
+    {
+        public required string Id { get; init; }
+        public string Status { get; set; } = "created";
+        public List<string> UploadedIds { get; } = [];
+        public string? UploadContentType { get; set; }
+    }
+
+    /// <summary>Jobs created (POST /2/compliance/jobs), in order.</summary>
+    public List<FakeComplianceJob> Jobs
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _jobs.Values];
+            }
+        }
+    }
+
+    /// <summary>When true, an uploaded job stays in_progress until <see cref="CompleteJobs"/>.</summary>
+    public bool HoldJobs { get; set; }
+
+    /// <summary>When true, an uploaded job fails (as X reports a job it could not process).</summary>
+    public bool FailJobs { get; set; }
+
+    /// <summary>Requests to the pre-signed upload/download URLs that carried an Authorization header.</summary>
+    public int AuthorizedStorageRequests { get; private set; }
+
+    /// <summary>Deletes a post: the compliance results of any job that uploaded its id report it.</summary>
+    public void Delete(string id, DateTimeOffset at)
+    {
+        lock (_lock)
+        {
+            var time = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            _compliance[id] = new JsonObject { ["id"] = id, ["action"] = "delete", ["created_at"] = time, ["redacted_at"] = time, ["reason"] = "deleted" };
+        }
+    }
+
+    public void CompleteJobs()
+    {
+        lock (_lock)
+        {
+            foreach (var job in _jobs.Values.Where(j => j.Status == "in_progress"))
+            {
+                job.Status = "complete";
+            }
+        }
+    }
+
+    private string? _base;
+
+    private JsonObject JobJson(FakeComplianceJob job) => new()
+    {
+        ["id"] = job.Id,
+        ["type"] = "tweets",
+        ["status"] = job.Status,
+        ["resumable"] = false,
+        ["created_at"] = "2026-11-25T09:00:00.000Z",
+        ["upload_url"] = $"{_base}/x-storage/upload/{job.Id}?X-Goog-Signature=upload-sig",
+        ["upload_expires_at"] = "2026-11-25T09:15:00.000Z",
+        ["download_url"] = $"{_base}/x-storage/download/{job.Id}?X-Goog-Signature=download-sig",
+        ["download_expires_at"] = "2026-12-02T09:00:00.000Z",
+    };
+
+    internal async Task<IResult> CreateJob(HttpContext context, string baseAddress)
+    {
+        if (context.Request.Headers.Authorization.ToString() != $"Bearer {Token}")
+        {
+            return Results.Json(new { title = "Unauthorized", type = "about:blank", status = 401, detail = "Unauthorized" }, statusCode: 401);
+        }
+        var body = await JsonNode.ParseAsync(context.Request.Body);
+        if (body?["type"]?.GetValue<string>() is not ("tweets" or "users"))
+        {
+            return Results.Json(new { title = "Invalid Request", detail = "type must be tweets or users" }, statusCode: 400);
+        }
+        lock (_lock)
+        {
+            _base = baseAddress;
+            var job = new FakeComplianceJob { Id = (1460000000000000000L + _jobs.Count + 1).ToString(CultureInfo.InvariantCulture) };
+            _jobs[job.Id] = job;
+            return Results.Content(new JsonObject { ["data"] = JobJson(job) }.ToJsonString(), "application/json");
+        }
+    }
+
+    internal IResult Job(HttpContext context, string id)
+    {
+        if (context.Request.Headers.Authorization.ToString() != $"Bearer {Token}")
+        {
+            return Results.Json(new { title = "Unauthorized", type = "about:blank", status = 401, detail = "Unauthorized" }, statusCode: 401);
+        }
+        lock (_lock)
+        {
+            return _jobs.TryGetValue(id, out var job)
+                ? Results.Content(new JsonObject { ["data"] = JobJson(job) }.ToJsonString(), "application/json")
+                : Results.Json(new { errors = new[] { new { detail = $"Could not find job with id: [{id}].", title = "Not Found Error" } } });
+        }
+    }
+
+    internal async Task<IResult> Upload(HttpContext context, string id)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var text = await reader.ReadToEndAsync();
+        lock (_lock)
+        {
+            if (context.Request.Headers.ContainsKey("Authorization"))
+            {
+                AuthorizedStorageRequests++;
+            }
+            if (!_jobs.TryGetValue(id, out var job) || context.Request.Query["X-Goog-Signature"] != "upload-sig")
+            {
+                return Results.StatusCode(403);
+            }
+            job.UploadContentType = context.Request.ContentType;
+            job.UploadedIds.AddRange(text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            job.Status = FailJobs ? "failed" : HoldJobs ? "in_progress" : "complete";
+            return Results.Ok();
+        }
+    }
+
+    internal IResult Download(HttpContext context, string id)
+    {
+        lock (_lock)
+        {
+            if (context.Request.Headers.ContainsKey("Authorization"))
+            {
+                AuthorizedStorageRequests++;
+            }
+            if (!_jobs.TryGetValue(id, out var job) || job.Status != "complete" || context.Request.Query["X-Goog-Signature"] != "download-sig")
+            {
+                return Results.StatusCode(403);
+            }
+            // As X does: only the ids with a compliance event, one JSON object a line.
+            var lines = job.UploadedIds.Where(_compliance.ContainsKey).Select(i => _compliance[i].ToJsonString());
+            return Results.Text(string.Concat(lines.Select(l => l + "\n")), "application/json");
         }
     }
 

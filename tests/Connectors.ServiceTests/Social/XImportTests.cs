@@ -31,9 +31,10 @@ public sealed class XImportTests(ServersFixture servers) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
-    private Task<Guid> AddConnectorAsync(string token = "x-bearer-token", string account = Account)
+    private Task<Guid> AddConnectorAsync(string token = "x-bearer-token", string account = Account, int complianceWaitSeconds = 120)
     {
-        var settings = new XSettings(AccountId: account, StorageMailbox: SocialHarness.StorageMailbox, BaseUrl: _harness.Apis.BaseAddress + "/2/", PageSize: 5);
+        var settings = new XSettings(AccountId: account, StorageMailbox: SocialHarness.StorageMailbox, BaseUrl: _harness.Apis.BaseAddress + "/2/", PageSize: 5,
+            ComplianceWaitSeconds: complianceWaitSeconds);
         SocialHarness.AssertValid(settings, ConnectorTypes.Twitter);
         return _harness.AddConnectorAsync(ConnectorTypes.Twitter, settings, new XCredentials(token), lookback: TimeSpan.FromHours(1));
     }
@@ -164,5 +165,84 @@ public sealed class XImportTests(ServersFixture servers) : IAsyncLifetime
         Assert.Equal(RunOutcome.Failed, run.Outcome);
         Assert.Contains("Could not find user with id: [404404]", run.Error, StringComparison.Ordinal);
         Assert.Equal(ConnectorStatus.Error, await _harness.StatusAsync(connector));
+    }
+
+    [Fact]
+    public async Task APostTheComplianceJobReportsDeletedBecomesADeletionVersionInTheStorageMailboxAndOneJobIsMadePerDay()
+    {
+        var (posts, original, _) = Seed();
+        X.Delete(posts[1], T0.AddDays(1));
+        var connector = await AddConnectorAsync();
+
+        var run = (await _harness.Worker.RunOnceAsync(connector))!;
+
+        Assert.Null(run.Error);
+        Assert.Empty(run.Counts.Imbalances());
+        Assert.Equal(RunOutcome.Succeeded, run.Outcome);
+        // The 9 timeline items and the deletion.
+        Assert.Equal((10L, 10L), (run.Counts.ItemsFromSource, run.Counts.ItemsImported));
+        var job = Assert.Single(X.Jobs);
+        await using var db = _harness.Db();
+        // The upload held exactly the archived posts, each by the first id of its edit history.
+        var archived = await db.Items.Where(i => i.ConnectorId == connector && i.VersionKind == VersionKind.Original)
+            .Select(i => i.SourceId).Distinct().ToListAsync();
+        Assert.Equal(8, archived.Count);
+        Assert.Contains(original, job.UploadedIds);
+        Assert.Equal(archived.Order(StringComparer.Ordinal), job.UploadedIds.Order(StringComparer.Ordinal));
+        Assert.Equal("text/plain", job.UploadContentType);
+        Assert.Equal(0, X.AuthorizedStorageRequests);
+        var versions = await db.Items.Where(i => i.SourceId == posts[1]).OrderBy(i => i.Id).ToListAsync();
+        Assert.Equal([VersionKind.Original, VersionKind.Deletion], versions.Select(v => v.VersionKind));
+        Assert.Equal(versions[0].ItemKey, versions[1].ItemKey);
+        var deletionPlacement = await db.Placements.Where(p => p.ItemId == versions[1].Id).Select(p => p.AccountId).ToListAsync();
+        Assert.Equal([_harness.StorageAccount], deletionPlacement);
+
+        var second = (await _harness.Worker.RunOnceAsync(connector))!;
+
+        Assert.Null(second.Error);
+        Assert.Single(X.Jobs);
+        Assert.Equal(0L, second.Counts.ItemsImported);
+    }
+
+    [Fact]
+    public async Task AJobStillInProgressWhenTheWaitEndsIsResumedByTheNextRunWithoutASecondJob()
+    {
+        var (posts, _, _) = Seed();
+        X.Delete(posts[4], T0.AddDays(1));
+        X.HoldJobs = true;
+        var connector = await AddConnectorAsync(complianceWaitSeconds: 0);
+
+        var first = (await _harness.Worker.RunOnceAsync(connector))!;
+
+        Assert.Null(first.Error);
+        var job = Assert.Single(X.Jobs);
+        Assert.Equal("in_progress", job.Status);
+        await using var db = _harness.Db();
+        Assert.False(await db.Items.AnyAsync(i => i.SourceId == posts[4] && i.VersionKind == VersionKind.Deletion));
+        X.CompleteJobs();
+
+        var second = (await _harness.Worker.RunOnceAsync(connector))!;
+
+        Assert.Null(second.Error);
+        Assert.Empty(second.Counts.Imbalances());
+        Assert.Same(job, Assert.Single(X.Jobs));
+        Assert.True(await db.Items.AnyAsync(i => i.SourceId == posts[4] && i.VersionKind == VersionKind.Deletion));
+        Assert.Equal(0, X.AuthorizedStorageRequests);
+    }
+
+    [Fact]
+    public async Task AComplianceJobXReportsFailedIsAFailedItemNamingTheJob()
+    {
+        Seed();
+        X.FailJobs = true;
+        var connector = await AddConnectorAsync();
+
+        var run = (await _harness.Worker.RunOnceAsync(connector))!;
+
+        Assert.Equal(RunOutcome.Partial, run.Outcome);
+        Assert.Equal(1L, run.Counts.ItemsFailed);
+        await using var db = _harness.Db();
+        var reason = Assert.Single(await db.Failures.Where(f => f.RunId == run.Id).Select(f => f.Reason).ToListAsync());
+        Assert.Contains($"job {X.Jobs[0].Id} ended failed", reason, StringComparison.Ordinal);
     }
 }

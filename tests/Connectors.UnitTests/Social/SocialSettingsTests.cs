@@ -87,3 +87,33 @@ public sealed class SocialSettingsJsonTests
         Assert.Equal(new XSettings(AccountId: "9"), System.Text.Json.JsonSerializer.Deserialize<XSettings>("""{"accountId":"9"}""", Strict));
     }
 }
+
+public sealed class XComplianceSettingsTests
+{
+    [Fact]
+    public void ComplianceChecksAreOnDailyOverThirtyDaysByDefaultAndOutOfRangeValuesAreRefused()
+    {
+        var defaults = new XSettings(AccountId: "1", StorageMailbox: "social@contoso.com");
+        var wrong = defaults with { ComplianceEveryDays = 0, ComplianceWindowDays = 400, ComplianceWaitSeconds = 601 };
+
+        Assert.Equal((true, 1, 30, 120), (defaults.CheckCompliance, defaults.ComplianceEveryDays, defaults.ComplianceWindowDays, defaults.ComplianceWaitSeconds));
+        Assert.Empty(defaults.Validate(ConnectorTypes.Twitter));
+        Assert.Equal(["settings.complianceEveryDays", "settings.complianceWaitSeconds", "settings.complianceWindowDays"],
+            wrong.Validate(ConnectorTypes.Twitter).Keys.Order());
+    }
+
+    [Fact]
+    public void AStreamPositionWrittenIntoTheCursorKeepsTheComplianceJobBesideIt()
+    {
+        var at = DateTimeOffset.Parse("2026-11-25T09:00:00Z");
+        var cursor = global::Connectors.Sources.Social.SocialCursor.Parse(null)
+            .WithValue(XCompliance.CursorKey, new XComplianceState(at, "42", "https://storage.example/d?sig=1", at));
+
+        var read = global::Connectors.Sources.Social.SocialCursor.Parse(
+            cursor.With("tweets", new global::Connectors.Sources.Social.StreamCursor("100")).ToJson());
+
+        Assert.Equal("100", read["tweets"]?.NewestId);
+        Assert.Equal(new XComplianceState(at, "42", "https://storage.example/d?sig=1", at), read.Get<XComplianceState>(XCompliance.CursorKey));
+        Assert.Null(read.WithValue<XComplianceState>(XCompliance.CursorKey, null).Get<XComplianceState>(XCompliance.CursorKey));
+    }
+}

@@ -47,6 +47,13 @@ public sealed partial class XSource(IHttpClientFactory httpClients, CredentialPr
         {
             cursor = await ImportStreamAsync(context, api, settings, accountId, stream, cursor, cancellationToken);
         }
+        if (settings.CheckCompliance)
+        {
+            // After the timelines, so the posts this run archived are checked too. The pre-signed upload and download
+            // URLs go through the same guarded client, without the bearer token.
+            await new XCompliance(httpClients.CreateClient(SourceHttp.ClientName), api, clock)
+                .RunAsync(context, settings, accountId, cursor, cancellationToken);
+        }
     }
 
     private async Task<SocialCursor> ImportStreamAsync(ImportContext context, SocialApi api, XSettings settings, string accountId, string stream,
