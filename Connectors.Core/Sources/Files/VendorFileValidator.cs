@@ -179,5 +179,10 @@ public static class VendorFileValidator
             checks.Add(new("decrypt", ValidationCheckResult.Failed, $"{sample.Name}: {ex.Message}",
                 ex.Reason == PgpFailureReason.IntegrityCheckFailed ? null : "credentials.pgpPrivateKey"));
         }
+        catch (FileNotFoundException)
+        {
+            // The vendor moved or deleted the file between the listing and the read: nothing to decrypt now.
+            checks.Add(new("decrypt", ValidationCheckResult.Skipped, $"{sample.Name} disappeared before it could be read; validate again."));
+        }
     }
 }
