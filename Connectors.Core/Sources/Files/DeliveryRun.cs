@@ -1,3 +1,4 @@
+using Connectors.Archive;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -189,7 +190,8 @@ internal sealed class DeliveryRun(ImportContext context, VendorFileSettings sett
                 var bytes = new byte[entry.Length];
                 await entry.DataStream.ReadExactlyAsync(bytes, cancellationToken);
                 var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-                await StoreBlobAsync(sha, bytes, cancellationToken);
+                await ContentStore.StoreAsync(context.Db.Database.GetConnectionString()!, sha, bytes.Length, new MemoryStream(bytes, writable: false),
+                    cancellationToken);
                 _attachments[fileId] = new DeliveredAttachment(fileId, fileId, bytes.Length, sha);
             }
             return (0, null);
@@ -198,19 +200,6 @@ internal sealed class DeliveryRun(ImportContext context, VendorFileSettings sett
         {
             return (0, $"Cannot read the attachment archive: {ex.Message}");
         }
-    }
-
-    private async Task StoreBlobAsync(string sha, byte[] content, CancellationToken cancellationToken)
-    {
-        // Content-addressed and idempotent, so it needs neither the run's transaction nor its fencing.
-        await using var connection = new NpgsqlConnection(context.Db.Database.GetConnectionString());
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO content_blobs (sha256, size, content) VALUES (@sha, @size, @content) ON CONFLICT (sha256) DO NOTHING", connection);
-        command.Parameters.AddWithValue("sha", sha);
-        command.Parameters.AddWithValue("size", (long)content.Length);
-        command.Parameters.AddWithValue("content", content);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The file's "processed" mark commits with the run's counters and pending failures.</summary>

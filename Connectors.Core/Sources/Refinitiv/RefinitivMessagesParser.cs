@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Xml.Linq;
 using Connectors.Archive;
 using Connectors.Sources.Files;
-using Connectors.Sources.Ice;
 using L = Connectors.Sources.Refinitiv.RefinitivLayout;
 
 namespace Connectors.Sources.Refinitiv;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Connectors.Sources.Files;
-using Connectors.Sources.Ice;
 using L = Connectors.Sources.Refinitiv.RefinitivLayout;
 
 namespace Connectors.Sources.Refinitiv;

@@ -1,10 +1,10 @@
+using Connectors.Archive;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Connectors.Sources.Files;
-using Npgsql;
 
 namespace Connectors.Sources.Slack.Api;
 
@@ -210,22 +210,9 @@ internal sealed class SlackFileDownloader(HttpClient http, Uri apiBase, string t
         var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
         var size = temp.Length;
         temp.Position = 0;
-        await StoreBlobAsync(sha, size, temp, cancellationToken);
+        await ContentStore.StoreAsync(connectionString, sha, size, temp, cancellationToken);
         Downloaded++;
         return (new DeliveredAttachment(file.Id!, file.Name, size, sha), null);
-    }
-
-    /// <summary>Content-addressed and idempotent, so it needs neither the run's transaction nor its fencing.</summary>
-    private async Task StoreBlobAsync(string sha, long size, Stream content, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO content_blobs (sha256, size, content) VALUES (@sha, @size, @content) ON CONFLICT (sha256) DO NOTHING", connection);
-        command.Parameters.AddWithValue("sha", sha);
-        command.Parameters.AddWithValue("size", size);
-        command.Parameters.Add(new NpgsqlParameter("content", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = content });
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The token goes to the API's own host and to Slack's file hosts, nowhere else.</summary>

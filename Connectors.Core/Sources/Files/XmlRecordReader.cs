@@ -1,9 +1,8 @@
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
-using Connectors.Sources.Files;
 
-namespace Connectors.Sources.Ice;
+namespace Connectors.Sources.Files;
 
 /// <summary>What <see cref="XmlRecordReader"/> looks for in a vendor file. Names match local names, ignoring case.</summary>
 /// <param name="RecordName">The record element (one chat message), found at any depth, the root included.</param>

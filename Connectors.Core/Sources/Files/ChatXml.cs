@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Xml.Linq;
 using Connectors.Archive;
-using Connectors.Sources.Files;
 
-namespace Connectors.Sources.Ice;
+namespace Connectors.Sources.Files;
 
 /// <summary>
 /// Reading fields of a chat record loaded by <see cref="XmlRecordReader"/>. Vendor layouts are not published,
