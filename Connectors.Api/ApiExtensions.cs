@@ -22,10 +22,11 @@ public static class ApiExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.View, p => p.RequireRole(Policies.RolesAllowed(Role.ComplianceViewer)))
-            .AddPolicy(Policies.Configure, p => p.RequireRole(Policies.RolesAllowed(Role.ComplianceAdministrator)))
-            .AddPolicy(Policies.Administer, p => p.RequireRole(Policies.RolesAllowed(Role.GlobalAdministrator)));
+        var authorization = builder.Services.AddAuthorizationBuilder();
+        foreach (var (policy, role) in Policies.All)
+        {
+            authorization.AddPolicy(policy, p => p.RequireRole(Policies.RolesAllowed(role)));
+        }
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -1,7 +1,7 @@
 using Connectors.Api;
 using Connectors.Api.Alerts;
 using Connectors.Api.ApiKeys;
-using Connectors.Api.Audit;
+using Connectors.Api.Governance;
 using Connectors.Api.Connectors;
 using Connectors.Api.Signals;
 
@@ -19,7 +19,7 @@ app.MapConnectorsApi();
 app.MapSignalsApi();
 app.MapMappingApis();
 app.MapApiKeysApi();
-app.MapAuditApi();
+app.MapGovernanceApi();
 app.MapAlertsApi();
 
 app.Run();

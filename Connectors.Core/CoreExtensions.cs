@@ -23,6 +23,15 @@ public static class CoreExtensions
     }
 
     /// <summary>The import pipeline and its sources: one registration line per source.</summary>
+    /// <summary>The worker's governance loop: retention sweeps, integrity checks and policy re-evaluations.</summary>
+    public static IServiceCollection AddGovernance(this IServiceCollection services)
+    {
+        services.AddOptions<Governance.GovernanceOptions>().BindConfiguration(Governance.GovernanceOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<Governance.GovernanceService>();
+        return services;
+    }
+
     public static IServiceCollection AddImportPipeline(this IServiceCollection services)
     {
         services.AddScoped<ImportRunner>();

@@ -13,6 +13,7 @@ public static class WorkerExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<ImportScheduler>();
         builder.Services.AddAlerting();
+        builder.Services.AddGovernance();
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Connectors.Api.Connectors;
+using Connectors.Audit;
 using Connectors.Data;
 using Connectors.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,8 +8,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Connectors.Api.Audit;
 
+/// <summary>One audit record with its link in the hash chain: <c>hash</c> covers its fields and <c>prevHash</c>.</summary>
 public sealed record AuditRecordDto(long Id, DateTimeOffset At, string Actor, string? ClientAddress, string Action,
-    string TargetType, string? TargetId, JsonElement? Details);
+    string TargetType, string? TargetId, JsonElement? Details, long Seq, string PrevHash, string Hash)
+{
+    public static AuditRecordDto From(AuditRecord a) => new(a.Id, a.At, a.Actor, a.ClientAddress, a.Action, a.TargetType, a.TargetId,
+        a.Details is null ? null : JsonDocument.Parse(a.Details).RootElement.Clone(), a.Seq, a.PrevHash.Trim(), a.Hash.Trim());
+}
 
 public static class AuditApi
 {
@@ -42,8 +48,6 @@ public static class AuditApi
         }
         var records = await query.OrderByDescending(a => a.Id).Take(take + 1).ToListAsync(ct);
         var next = records.Count > take ? records[take - 1].Id.ToString() : null;
-        return TypedResults.Ok(new Page<AuditRecordDto>(records.Take(take).Select(a => new AuditRecordDto(
-            a.Id, a.At, a.Actor, a.ClientAddress, a.Action, a.TargetType, a.TargetId,
-            a.Details is null ? null : JsonDocument.Parse(a.Details).RootElement.Clone())).ToList(), next));
+        return TypedResults.Ok(new Page<AuditRecordDto>(records.Take(take).Select(AuditRecordDto.From).ToList(), next));
     }
 }

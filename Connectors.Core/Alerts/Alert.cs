@@ -17,6 +17,12 @@ public enum AlertKind
     KeyExpiring,
     /// <summary>The source deleted data before it was captured: permanent, so only a person closes it.</summary>
     SourceDataLost,
+    /// <summary>An alerting DLP policy matched imported items (the reason names masked values only).</summary>
+    DlpPolicyMatch,
+    /// <summary>The integrity verifier found a changed item, blob or audit record: only a person closes it.</summary>
+    IntegrityViolation,
+    /// <summary>The retention sweeper could not complete a pass.</summary>
+    RetentionSweepFailed,
 }
 
 public enum AlertSeverity

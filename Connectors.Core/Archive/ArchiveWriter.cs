@@ -22,7 +22,7 @@ public static class ArchiveWriter
 {
     public static async Task<BatchOutcome> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         Guid connectorId, string sourceType, string folder, long runId, DateTimeOffset now,
-        IReadOnlyList<ResolvedItem> batch, CancellationToken cancellationToken)
+        IReadOnlyList<ResolvedItem> batch, CancellationToken cancellationToken, List<(long ItemId, ResolvedItem Item)>? inserted = null)
     {
         var excluded = batch.Count(r => r.Resolution.Outcome == ResolutionOutcome.Excluded);
         // Out-of-scope and dropped items are not archived by this connector.
@@ -33,7 +33,7 @@ public static class ArchiveWriter
         }
 
         var rows = kept.Select((r, i) => StagedRow.From(i, sourceType, r.Item)).ToList();
-        var inserted = new Dictionary<(string Key, string Version), long>();
+        var insertedIds = new Dictionary<(string Key, string Version), long>();
         await StageAsync(connection, transaction, rows, cancellationToken);
         await ExecuteAsync(connection, transaction, """
             INSERT INTO content_blobs (sha256, size, content)
@@ -60,10 +60,10 @@ public static class ArchiveWriter
             await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                inserted[(reader.GetString(1), reader.GetString(2))] = reader.GetInt64(0);
+                insertedIds[(reader.GetString(1), reader.GetString(2))] = reader.GetInt64(0);
             }
         }
-        var ids = await ItemIdsAsync(connection, transaction, rows, inserted, cancellationToken);
+        var ids = await ItemIdsAsync(connection, transaction, rows, insertedIds, cancellationToken);
 
         // Each copy: a placement in one mailbox, or one quarantine entry when nobody could be mapped. Copies of
         // items this batch inserted cannot exist yet, so they go in by COPY; only copies of items that were
@@ -71,11 +71,15 @@ public static class ArchiveWriter
         var fresh = new List<(long ItemId, Guid AccountId)>();
         var replayItems = new List<long>();
         var replayAccounts = new List<Guid>();
-        var freshItems = inserted.Values.ToHashSet();
+        var freshItems = insertedIds.Values.ToHashSet();
         var quarantineItems = new List<long>();
         for (var i = 0; i < kept.Count; i++)
         {
             var isFresh = freshItems.Remove(ids[i]);
+            if (isFresh)
+            {
+                inserted?.Add((ids[i], kept[i]));
+            }
             foreach (var account in kept[i].Resolution.Mailboxes)
             {
                 if (isFresh)

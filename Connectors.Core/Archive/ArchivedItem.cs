@@ -39,6 +39,8 @@ public sealed class ArchivedItem
     public string? PartialReason { get; set; }
     /// <summary>The delivered file the item was read from (see Evidence), when it came in a file.</summary>
     public Guid? EvidenceFileId { get; set; }
+    /// <summary>SHA-256 of the row's content columns, set by PostgreSQL on insert (see the integrity verifier).</summary>
+    public string ContentHash { get; set; } = "";
 
     /// <summary>The item key every source uses: its type, the source account and the source's id.</summary>
     public static string KeyOf(string sourceType, string sourceAccount, string sourceId) =>

@@ -15,6 +15,12 @@ public sealed class AuditRecord
     public string? TargetId { get; set; }
     /// <summary>JSON describing the change (names of fields changed, never credential values).</summary>
     public string? Details { get; set; }
+    /// <summary>Position in the hash chain (commit order), assigned by PostgreSQL when the record is written.</summary>
+    public long Seq { get; set; }
+    /// <summary>SHA-256 (hex) of the previous record in the chain; 64 zeros for the first.</summary>
+    public string PrevHash { get; set; } = "";
+    /// <summary>SHA-256 (hex) of this record's fields and <see cref="PrevHash"/>: changing any earlier record breaks every later link.</summary>
+    public string Hash { get; set; } = "";
 }
 
 /// <summary>Who is acting, for the audit trail.</summary>
@@ -38,6 +44,20 @@ public static class AuditActions
     public const string UserCreated = "user.created";
     public const string UserChanged = "user.changed";
     public const string UserSignedIn = "user.signed-in";
+    public const string RetentionPolicyChanged = "retention-policy.changed";
+    public const string DispositionDecided = "disposition.decided";
+    public const string ItemPurged = "item.purged";
+    public const string HoldPlaced = "hold.placed";
+    public const string HoldReleased = "hold.released";
+    public const string DlpPolicyChanged = "dlp-policy.changed";
+    public const string DlpTypeChanged = "dlp-type.changed";
+    public const string PolicyEvaluationRequested = "policy.evaluation-requested";
+    public const string LexiconChanged = "lexicon.changed";
+    public const string SupervisionPolicyChanged = "supervision-policy.changed";
+    public const string ReviewAction = "review.action";
+    public const string ReviewItemOpened = "review.item-opened";
+    public const string IntegrityCheckRequested = "integrity.check-requested";
+    public const string ExportMade = "export.made";
 }
 
 public static class HttpContextActorExtensions

@@ -3,6 +3,12 @@ using Connectors.Archive;
 using Connectors.Audit;
 using Connectors.Connectors;
 using Connectors.Evidence;
+using Connectors.Governance;
+using Connectors.Governance.Dlp;
+using Connectors.Governance.Holds;
+using Connectors.Governance.Integrity;
+using Connectors.Governance.Retention;
+using Connectors.Governance.Supervision;
 using Connectors.Sources.Files;
 using Connectors.Mapping;
 using Connectors.Runs;
@@ -40,6 +46,18 @@ public sealed class ConnectorsDbContext(DbContextOptions<ConnectorsDbContext> op
     public DbSet<EvidenceBlob> EvidenceBlobs => Set<EvidenceBlob>();
     public DbSet<EvidenceChunk> EvidenceChunks => Set<EvidenceChunk>();
     public DbSet<DeliveredFile> DeliveredFiles => Set<DeliveredFile>();
+    public DbSet<RetentionPolicy> RetentionPolicies => Set<RetentionPolicy>();
+    public DbSet<DispositionReview> DispositionReviews => Set<DispositionReview>();
+    public DbSet<LegalHold> LegalHolds => Set<LegalHold>();
+    public DbSet<DlpCustomType> DlpCustomTypes => Set<DlpCustomType>();
+    public DbSet<DlpPolicy> DlpPolicies => Set<DlpPolicy>();
+    public DbSet<DlpMatch> DlpMatches => Set<DlpMatch>();
+    public DbSet<LexiconDefinition> Lexicons => Set<LexiconDefinition>();
+    public DbSet<SupervisionPolicy> SupervisionPolicies => Set<SupervisionPolicy>();
+    public DbSet<ReviewItem> ReviewItems => Set<ReviewItem>();
+    public DbSet<ReviewAction> ReviewActions => Set<ReviewAction>();
+    public DbSet<IntegrityCheck> IntegrityChecks => Set<IntegrityCheck>();
+    public DbSet<PolicyEvaluation> PolicyEvaluations => Set<PolicyEvaluation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ConnectorsDbContext).Assembly);

@@ -2,6 +2,7 @@ using Connectors.Archive;
 using Connectors.Connectors;
 using Connectors.Mapping;
 using Connectors.Data;
+using Connectors.Governance;
 using Connectors.Runs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -25,6 +26,8 @@ public sealed class ImportContext(ConnectorsDbContext db, Connector connector, I
     public ConnectorsDbContext Db { get; } = db;
 
     private IdentityResolver? _resolver;
+    private GovernanceEvaluator? _governance;
+    private Dictionary<Guid, string>? _accountEmails;
 
     /// <summary>The cursor the last committed batch left (null before the first); the source resumes from it.</summary>
     public string? Cursor { get; internal set; }
@@ -44,10 +47,16 @@ public sealed class ImportContext(ConnectorsDbContext db, Connector connector, I
         _resolver ??= await IdentityResolver.LoadAsync(Db, Connector, cancellationToken);
         var resolved = items.Select(i => new ResolvedItem(i, _resolver.Resolve(i))).ToList();
         var outcome = new BatchOutcome(0, 0, 0, 0, 0);
+        _governance ??= await GovernanceEvaluator.LoadAsync(Db, Connector.Id, Connector.Type, null, cancellationToken);
         await CommitAsync(async (connection, transaction, ct) =>
         {
+            var inserted = _governance.IsEmpty ? null : new List<(long ItemId, ResolvedItem Item)>();
             outcome = await ArchiveWriter.WriteAsync(connection, transaction, Connector.Id, Connector.Type, Folder, Run.Id,
-                Clock.GetUtcNow(), resolved, ct);
+                Clock.GetUtcNow(), resolved, ct, inserted);
+            if (inserted is { Count: > 0 })
+            {
+                await EvaluatePoliciesAsync(inserted, ct);
+            }
             await UnmappedWorklist.RecordAsync(connection, transaction, Connector.Id, resolved, ct);
             if (cursor is not null)
             {
@@ -72,6 +81,30 @@ public sealed class ImportContext(ConnectorsDbContext db, Connector connector, I
             ImportRunner.RecordLag(Clock.GetUtcNow() - items.Max(i => i.SentAt), Connector.Type);
         }
         return outcome;
+    }
+
+    /// <summary>
+    /// DLP and supervision policies over the items this batch archived for the first time (new items and new
+    /// versions), saved in the batch's transaction: an item is never archived without its policy results.
+    /// </summary>
+    private async Task EvaluatePoliciesAsync(List<(long ItemId, ResolvedItem Item)> inserted, CancellationToken cancellationToken)
+    {
+        _accountEmails ??= await Db.Accounts.AsNoTracking().ToDictionaryAsync(a => a.Id, a => a.Email, cancellationToken);
+        var texts = await GovernanceEvaluator.AttachmentTextsAsync(Db, inserted.SelectMany(i => i.Item.Item.Attachments), cancellationToken);
+        var items = inserted.Select(i =>
+        {
+            var (item, resolution) = (i.Item.Item, i.Item.Resolution);
+            var emails = item.Participants.Select(p => p.Email).OfType<string>()
+                .Concat(resolution.Mailboxes.Select(m => _accountEmails.GetValueOrDefault(m)).OfType<string>())
+                .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var attachments = item.Attachments.Where(a => texts.ContainsKey(a.Sha256.ToLowerInvariant()))
+                .Select(a => (a.Name, texts[a.Sha256.ToLowerInvariant()])).ToList();
+            return new ItemText(i.ItemId, ArchivedItem.KeyOf(Connector.Type, item.SourceAccount, item.SourceId), Connector.Id, Connector.Type,
+                item.Subject, GovernanceEvaluator.BodyOf(item.BodyText, item.BodyHtml), attachments, emails);
+        });
+        var now = Clock.GetUtcNow();
+        var result = _governance!.Evaluate(items, Run.Id, now);
+        await _governance.SaveAsync(Db, result, Connector.Id, Connector.Name, Connector.Type, Run.Id, now, cancellationToken);
     }
 
     /// <summary>

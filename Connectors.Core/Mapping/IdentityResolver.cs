@@ -39,14 +39,18 @@ public sealed class IdentityResolver
     private readonly Guid? _catchAll;
     private readonly Guid? _storage;
 
-    private IdentityResolver(MappingSettings settings, Dictionary<string, Guid> accountsByEmail, ILookup<string, IdentityMapping> custom)
+    private IdentityResolver(MappingSettings settings, Dictionary<string, Guid> accountsByEmail, ILookup<string, IdentityMapping> custom,
+        IEnumerable<Guid>? custodians = null)
     {
         _settings = settings;
         _accountsByEmail = accountsByEmail;
         _custom = custom;
-        _scope = settings.Scope == ScopeMode.Listed
-            ? (settings.ScopeAccounts ?? []).Select(e => accountsByEmail.GetValueOrDefault(e.ToLowerInvariant())).Where(id => id != Guid.Empty).ToHashSet()
-            : null;
+        _scope = settings.Scope switch
+        {
+            ScopeMode.Listed => (settings.ScopeAccounts ?? []).Select(e => accountsByEmail.GetValueOrDefault(e.ToLowerInvariant())).Where(id => id != Guid.Empty).ToHashSet(),
+            ScopeMode.UsersOnHold => (custodians ?? []).ToHashSet(),
+            _ => null,
+        };
         _catchAll = settings.CatchAllAccount is { } email && accountsByEmail.TryGetValue(email.ToLowerInvariant(), out var id) ? id : null;
         _storage = settings.StorageMailbox is { } storage && accountsByEmail.TryGetValue(storage.Trim().ToLowerInvariant(), out var sid) ? sid : null;
     }
@@ -55,8 +59,8 @@ public sealed class IdentityResolver
 
     /// <summary>A resolver over given directory entries and custom mappings (what <see cref="LoadAsync"/> reads).</summary>
     internal static IdentityResolver Create(MappingSettings settings, IReadOnlyDictionary<string, Guid> enabledAccountsByEmail,
-        IEnumerable<IdentityMapping> custom) =>
-        new(settings, new Dictionary<string, Guid>(enabledAccountsByEmail), custom.ToLookup(m => m.SourceId, StringComparer.OrdinalIgnoreCase));
+        IEnumerable<IdentityMapping> custom, IEnumerable<Guid>? custodians = null) =>
+        new(settings, new Dictionary<string, Guid>(enabledAccountsByEmail), custom.ToLookup(m => m.SourceId, StringComparer.OrdinalIgnoreCase), custodians);
 
     public static MappingSettings ReadSettings(Connector connector) =>
         JsonSerializer.Deserialize<MappingSettings>(connector.Mapping, SettingsJson) ?? MappingSettings.Default;
@@ -68,7 +72,8 @@ public sealed class IdentityResolver
         // automatic mapping only considers enabled accounts.
         var accounts = await db.Accounts.AsNoTracking().Select(a => new { a.Email, a.Id, a.Enabled }).ToListAsync(cancellationToken);
         var custom = await db.Mappings.AsNoTracking().Where(m => m.ConnectorId == connector.Id).ToListAsync(cancellationToken);
-        return Create(settings, accounts.Where(a => a.Enabled).ToDictionary(a => a.Email, a => a.Id), custom);
+        var custodians = settings.Scope == ScopeMode.UsersOnHold ? await Governance.Holds.Holds.CustodiansAsync(db, cancellationToken) : null;
+        return Create(settings, accounts.Where(a => a.Enabled).ToDictionary(a => a.Email, a => a.Id), custom, custodians);
     }
 
     /// <summary>Whether the connector's scope includes the account.</summary>

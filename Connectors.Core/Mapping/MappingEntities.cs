@@ -70,6 +70,8 @@ public enum ScopeMode
     AllUsers,
     /// <summary>Only the listed accounts ("test with small scope first").</summary>
     Listed,
+    /// <summary>Only custodians of an active legal hold.</summary>
+    UsersOnHold,
 }
 
 /// <summary>How a connector maps people and which mailboxes it may fill.</summary>

@@ -1,6 +1,10 @@
 using System.Globalization;
 using Connectors.Alerts;
 using Connectors.Connectors;
+using Connectors.Governance.Dlp;
+using Connectors.Governance.Integrity;
+using Connectors.Governance.Retention;
+using Connectors.Governance.Supervision;
 using Connectors.Runs;
 using Connectors.Security;
 using Microsoft.AspNetCore.Html;
@@ -128,6 +132,9 @@ public static class Formatting
         Role.ComplianceViewer => "Compliance Viewer",
         Role.ComplianceAdministrator => "Compliance Administrator",
         Role.GlobalAdministrator => "Global Administrator",
+        Role.ComplianceReviewer => "Compliance Reviewer",
+        Role.InsiderRiskAnalyst => "Insider Risk Analyst",
+        Role.EDiscoveryManager => "eDiscovery Manager",
         _ => role.ToString(),
     };
 
@@ -147,6 +154,91 @@ public static class Formatting
             var t when t % TimeSpan.TicksPerMinute == 0 => Every((int)interval.TotalMinutes, "minute"),
             _ => $"Every {interval:c}",
         };
+    }
+
+    /// <summary>Days in <paramref name="years"/> calendar years at most: a retention period is never shorter than the years it names.</summary>
+    public static int DaysInYears(int years) => (int)Math.Ceiling(years * 365.25);
+
+    /// <summary>"7 years" when the period is a whole number of years (as <see cref="DaysInYears"/> counts them), else "30 days".</summary>
+    public static string RetentionPeriod(TimeSpan period)
+    {
+        var days = (int)Math.Ceiling(period.TotalDays);
+        for (var years = days / 366; years <= days / 365 + 1; years++)
+        {
+            if (years > 0 && DaysInYears(years) == days)
+            {
+                return Plural(years, "year");
+            }
+        }
+        return Plural(days, "day");
+    }
+
+    public static string RetentionScopeText(RetentionScope scope) => scope switch
+    {
+        RetentionScope.Organization => "Whole organization",
+        RetentionScope.SourceType => "Source type",
+        RetentionScope.ItemClass => "Item class",
+        _ => scope.ToString(),
+    };
+
+    public static string RetentionActionText(RetentionAction action) => action switch
+    {
+        RetentionAction.Delete => "Delete",
+        RetentionAction.DispositionReview => "Disposition review",
+        RetentionAction.RetainOnly => "Retain only",
+        _ => action.ToString(),
+    };
+
+    public static string ConfidenceText(DlpConfidence confidence) =>
+        $"{confidence} ({((int)confidence).ToString(CultureInfo.InvariantCulture)})";
+
+    public static string ReviewStateText(ReviewState state) => state switch
+    {
+        ReviewState.FalsePositive => "False positive",
+        _ => state.ToString(),
+    };
+
+    public static string ReviewStateClass(ReviewState state) => "review-state review-state-" + state.ToString().ToLowerInvariant();
+
+    public static string ReviewActionText(ReviewActionKind action) => action switch
+    {
+        ReviewActionKind.FalsePositive => "Marked false positive",
+        ReviewActionKind.Resolve => "Resolved",
+        ReviewActionKind.Escalate => "Escalated",
+        ReviewActionKind.Comment => "Commented",
+        _ => action.ToString(),
+    };
+
+    public static string IntegrityStatusClass(IntegrityCheckStatus status) =>
+        "integrity integrity-" + status.ToString().ToLowerInvariant();
+
+    /// <summary>The first characters of a hash, enough to tell records apart at a glance.</summary>
+    public static string ShortHash(string? hash) => string.IsNullOrEmpty(hash) ? "—" : hash.Length <= 12 ? hash : hash[..12] + "\u2026";
+
+    /// <summary>
+    /// Text with its hits in <c>mark</c> elements, with nothing added between the pieces (the text may be shown with
+    /// its line breaks). Every piece is HTML-encoded: message content is never trusted markup.
+    /// </summary>
+    public static IHtmlContent Highlighted(IReadOnlyList<HighlightSegment> segments)
+    {
+        var html = new HtmlContentBuilder();
+        foreach (var segment in segments)
+        {
+            if (!segment.IsHit)
+            {
+                html.Append(segment.Text);
+                continue;
+            }
+            var mark = new TagBuilder("mark");
+            if (segment.Term is { } term)
+            {
+                mark.Attributes["title"] = "Matched " + term;
+                mark.Attributes["data-term"] = term;
+            }
+            mark.InnerHtml.Append(segment.Text);
+            html.AppendHtml(mark);
+        }
+        return html;
     }
 
     private static string Every(int count, string unit) => count == 1 ? $"Every {unit}" : $"Every {count} {unit}s";

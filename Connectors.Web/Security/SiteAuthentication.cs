@@ -71,9 +71,12 @@ public static class SiteAuthentication
         }
 
         // Every page needs a signed-in user with a role unless it opts out (sign-in and error pages).
-        builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(CookieScheme).RequireRole(Policies.RolesAllowed(Role.ComplianceViewer)).Build())
-            .AddPolicy(Policies.Administer, p => p.RequireRole(Policies.RolesAllowed(Role.GlobalAdministrator)));
+        var authorization = builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(CookieScheme).RequireRole(Policies.RolesAllowed(Role.ComplianceViewer)).Build());
+        foreach (var (policy, role) in Policies.All)
+        {
+            authorization.AddPolicy(policy, p => p.RequireRole(Policies.RolesAllowed(role)));
+        }
         return builder;
     }
 }

@@ -44,4 +44,8 @@ public static class UserPrincipal
     /// <summary>Compliance Administrator or above: may change what the site shows, such as acknowledging alerts.</summary>
     public static bool CanConfigure(this ClaimsPrincipal principal) =>
         Policies.RolesAllowed(Role.ComplianceAdministrator).Any(principal.IsInRole);
+
+    /// <summary>Whether the user's role includes <paramref name="role"/>'s duty (Global Administrators hold every duty).</summary>
+    public static bool Can(this ClaimsPrincipal principal, Role role) =>
+        Policies.RolesAllowed(role).Any(principal.IsInRole);
 }

@@ -327,10 +327,19 @@ public sealed class ImportPipelineTests(ServersFixture servers) : IAsyncLifetime
             $"INSERT INTO mailbox_placements (item_id, account_id, folder, connector_id, run_id, placed_at) VALUES ({item.Id + 1000}, {_alice}, 'Slack', {connector}, 1, now())"));
         var noAccount = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlAsync(
             $"INSERT INTO mailbox_placements (item_id, account_id, folder, connector_id, run_id, placed_at) VALUES ({item.Id}, {Guid.NewGuid()}, 'Slack', {connector}, 1, now())"));
-        var placedItem = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlAsync(
+        // Archived content is immutable; even the retention sweeper's purge mode cannot delete an item still in a mailbox.
+        var immutable = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlAsync(
             $"DELETE FROM archive_items WHERE id = {item.Id}"));
+        await using (var purge = await db.Database.BeginTransactionAsync())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT set_config('connectors.retention_purge', 'on', true)");
+            var placedItem = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlAsync(
+                $"DELETE FROM archive_items WHERE id = {item.Id}"));
+            Assert.Equal(Npgsql.PostgresErrorCodes.ForeignKeyViolation, placedItem.SqlState);
+        }
 
-        Assert.All([noItem, noAccount, placedItem], e => Assert.Equal(Npgsql.PostgresErrorCodes.ForeignKeyViolation, e.SqlState));
+        Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, immutable.SqlState);
+        Assert.All([noItem, noAccount], e => Assert.Equal(Npgsql.PostgresErrorCodes.ForeignKeyViolation, e.SqlState));
         Assert.Equal(2, await db.Placements.CountAsync(p => p.ItemId == item.Id));
     }
 

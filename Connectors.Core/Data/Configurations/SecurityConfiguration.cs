@@ -45,5 +45,14 @@ internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditR
         builder.Property(a => a.TargetId).HasMaxLength(200);
         builder.Property(a => a.Details).HasColumnType("jsonb");
         builder.HasIndex(a => a.At);
+        // The hash chain is computed by PostgreSQL on insert (trigger in the Governance migration), in commit order.
+        builder.Property(a => a.Seq).ValueGeneratedOnAdd()
+            .HasAnnotation("Npgsql:ValueGenerationStrategy",
+                Npgsql.EntityFrameworkCore.PostgreSQL.Metadata.NpgsqlValueGenerationStrategy.None);
+        builder.Property(a => a.PrevHash).HasMaxLength(64).IsFixedLength().ValueGeneratedOnAdd();
+        builder.Property(a => a.Hash).HasMaxLength(64).IsFixedLength().ValueGeneratedOnAdd();
+        builder.HasIndex(a => a.Seq).IsUnique();
+        // Two records naming the same predecessor would fork the chain: refused.
+        builder.HasIndex(a => a.PrevHash).IsUnique();
     }
 }
