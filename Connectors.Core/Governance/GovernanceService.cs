@@ -46,6 +46,7 @@ public sealed class GovernanceService(IServiceScopeFactory scopes, IOptions<Gove
     ILogger<GovernanceService> logger) : BackgroundService
 {
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
+    private SweepCursor? _sweepCursor;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -95,6 +96,13 @@ public sealed class GovernanceService(IServiceScopeFactory scopes, IOptions<Gove
                 logger.LogInformation("Integrity check {Check}: {Status}, {Items} items, {Blobs} blobs, {Audit} audit records, {Problems} problems",
                     check.Id, check.Status, check.ItemsChecked, check.BlobsChecked, check.AuditRecordsChecked, check.ProblemCount);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Shutting down: the check starts again (from the beginning) on the next worker.
+                await db.IntegrityChecks.Where(c => c.Id == check.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, IntegrityCheckStatus.Queued),
+                    CancellationToken.None);
+                throw;
+            }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 db.ChangeTracker.Clear();
@@ -114,6 +122,13 @@ public sealed class GovernanceService(IServiceScopeFactory scopes, IOptions<Gove
             {
                 await PolicyEvaluationRunner.RunAsync(db, evaluation, options.Value.EvaluationBatchSize, clock, cancellationToken);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Shutting down: the evaluation resumes after its last committed batch on the next worker.
+                await db.PolicyEvaluations.Where(e => e.Id == evaluation.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EvaluationStatus.Queued),
+                    CancellationToken.None);
+                throw;
+            }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 db.ChangeTracker.Clear();
@@ -129,7 +144,8 @@ public sealed class GovernanceService(IServiceScopeFactory scopes, IOptions<Gove
         try
         {
             var result = await RetentionSweeper.SweepAsync(db, clock.GetUtcNow(), options.Value.RetentionBatchSize, options.Value.RetentionMaxBatches,
-                cancellationToken);
+                cancellationToken, _sweepCursor);
+            _sweepCursor = result.Next;
             logger.LogInformation("Retention sweep: {Examined} examined, {Deleted} deleted, {Reviewed} sent to review, {Kept} kept, {Skipped} skipped",
                 result.Examined, result.Deleted, result.SentToReview, result.Kept, result.Skipped.Count);
         }
@@ -142,12 +158,15 @@ public sealed class GovernanceService(IServiceScopeFactory scopes, IOptions<Gove
         }
     }
 
-    /// <summary>Takes the oldest queued job of a table; SKIP LOCKED lets concurrent workers take different ones.</summary>
+    /// <summary>Takes the oldest waiting job of a table; SKIP LOCKED lets concurrent workers take different ones.</summary>
     private static async Task<long?> ClaimAsync(ConnectorsDbContext db, string table, string running, CancellationToken cancellationToken)
     {
+        // A job still "Running" whose heartbeat stopped (its worker died) is taken over.
         var sql = $"""
-            UPDATE {table} SET {running} WHERE id = (
-                SELECT id FROM {table} WHERE status = 'Queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            UPDATE {table} SET {running}, heartbeat_at = now() WHERE id = (
+                SELECT id FROM {table}
+                WHERE status = 'Queued' OR (status = 'Running' AND coalesce(heartbeat_at, '-infinity') < now() - interval '10 minutes')
+                ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
             RETURNING id AS "Value"
             """;
         var claimed = await db.Database.SqlQueryRaw<long>(sql).ToListAsync(cancellationToken);

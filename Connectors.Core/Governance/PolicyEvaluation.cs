@@ -29,6 +29,8 @@ public sealed class PolicyEvaluation
     public long ItemsScanned { get; set; }
     public long ItemsMatched { get; set; }
     public long LastItemId { get; set; }
+    /// <summary>Refreshed with every batch; a running evaluation whose heartbeat stops is resumed by another worker.</summary>
+    public DateTimeOffset? HeartbeatAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     public string? Error { get; set; }
 }

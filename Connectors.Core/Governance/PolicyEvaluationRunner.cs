@@ -61,6 +61,7 @@ public static class PolicyEvaluationRunner
             evaluation.ItemsScanned += items.Count;
             evaluation.ItemsMatched += result.ItemsMatched;
             evaluation.LastItemId = items[^1].Id;
+            evaluation.HeartbeatAt = now;
             db.PolicyEvaluations.Update(evaluation);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

@@ -23,11 +23,13 @@ public static class PolicyEvaluations
         {
             Kind = kind, PolicyId = policyId, RequestedBy = actor.Name, RequestedAt = clock.GetUtcNow(), Status = EvaluationStatus.Queued,
         };
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.PolicyEvaluations.Add(evaluation);
         await db.SaveChangesAsync(cancellationToken);
         db.Record(actor, AuditActions.PolicyEvaluationRequested, kind == PolicyKind.Dlp ? "dlp-policy" : "supervision-policy",
             policyId.ToString(), new { evaluationId = evaluation.Id }, clock);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return evaluation;
     }
 }

@@ -192,6 +192,10 @@ public static class Formatting
     public static string ConfidenceText(DlpConfidence confidence) =>
         $"{confidence} ({((int)confidence).ToString(CultureInfo.InvariantCulture)})";
 
+    /// <summary>"Every matching item" at 100%, else "25% of matching items".</summary>
+    public static string SamplingText(int percent) =>
+        percent >= 100 ? "Every matching item" : $"{percent.ToString(CultureInfo.InvariantCulture)}% of matching items";
+
     public static string ReviewStateText(ReviewState state) => state switch
     {
         ReviewState.FalsePositive => "False positive",

@@ -20,8 +20,10 @@ internal sealed class BenchmarkDatabase(string connectionString) : IAsyncDisposa
     /// </summary>
     public const string ResetStatement =
         "ALTER TABLE archive_items DISABLE TRIGGER archive_items_no_truncate; ALTER TABLE content_blobs DISABLE TRIGGER content_blobs_no_truncate; " +
+        "ALTER TABLE mailbox_placements DISABLE TRIGGER mailbox_placements_no_truncate; " +
         "TRUNCATE archive_items, content_blobs, mailbox_placements, quarantined_items, unmapped_identities, connector_cursors CASCADE; " +
-        "ALTER TABLE archive_items ENABLE TRIGGER archive_items_no_truncate; ALTER TABLE content_blobs ENABLE TRIGGER content_blobs_no_truncate";
+        "ALTER TABLE archive_items ENABLE TRIGGER archive_items_no_truncate; ALTER TABLE content_blobs ENABLE TRIGGER content_blobs_no_truncate; " +
+        "ALTER TABLE mailbox_placements ENABLE TRIGGER mailbox_placements_no_truncate";
 
     public NpgsqlDataSource DataSource { get; } = NpgsqlDataSource.Create(connectionString);
     public DbContextOptions<ConnectorsDbContext> Options { get; } = DataExtensions.CreateOptions(connectionString);

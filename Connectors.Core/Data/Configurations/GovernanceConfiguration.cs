@@ -31,6 +31,7 @@ internal sealed class DispositionReviewConfiguration : IEntityTypeConfiguration<
     {
         builder.ToTable("disposition_reviews");
         builder.HasKey(r => r.ItemId);
+        builder.Property(r => r.Version).IsRowVersion();
         builder.HasIndex(r => new { r.State, r.DueAt });
         builder.Property(r => r.DecidedBy).HasMaxLength(200);
         builder.Property(r => r.Notes).HasMaxLength(2000);
@@ -45,6 +46,7 @@ internal sealed class LegalHoldConfiguration : IEntityTypeConfiguration<LegalHol
     {
         builder.ToTable("legal_holds");
         builder.HasKey(h => h.Id);
+        builder.Property(h => h.Version).IsRowVersion();
         builder.Property(h => h.Name).HasMaxLength(200);
         builder.Property(h => h.Description).HasMaxLength(2000);
         builder.Property(h => h.SourceType).HasMaxLength(40);
@@ -132,6 +134,7 @@ internal sealed class ReviewItemConfiguration : IEntityTypeConfiguration<ReviewI
     {
         builder.ToTable("review_items");
         builder.HasKey(r => r.Id);
+        builder.Property(r => r.Version).IsRowVersion();
         builder.Property(r => r.Id).UseIdentityAlwaysColumn();
         builder.Property(r => r.Hits).HasColumnType("jsonb");
         builder.HasIndex(r => new { r.PolicyId, r.ItemId }).IsUnique();

@@ -422,6 +422,10 @@ namespace Connectors.Data.Migrations
                            OR EXISTS (SELECT 1 FROM mailbox_placements p WHERE p.item_id = i.id AND p.account_id = h.account_id))
                     ORDER BY h.created_at LIMIT 1
                 $$;
+                -- A deleted item needs, in the deleting transaction itself, its item.purged audit record; and it may be
+                -- neither held nor pending review. So even a session that sets the purge flag by hand cannot delete
+                -- an item without leaving the record purge_archive_item leaves.
+                CREATE INDEX ix_audit_records_purged_item ON audit_records (target_id) WHERE action = 'item.purged';
                 CREATE FUNCTION refuse_archive_change() RETURNS trigger LANGUAGE plpgsql AS $$
                 DECLARE
                     held uuid;
@@ -432,8 +436,17 @@ namespace Connectors.Data.Migrations
                             RAISE EXCEPTION 'archive item % is under legal hold %: it cannot be deleted', OLD.id, held
                                 USING ERRCODE = 'insufficient_privilege';
                         END IF;
-                    END IF;
-                    IF TG_OP = 'DELETE' AND current_setting('connectors.retention_purge', true) = 'on' THEN
+                        IF EXISTS (SELECT 1 FROM disposition_reviews WHERE item_id = OLD.id AND state IN ('Pending', 'Retained'))
+                           OR EXISTS (SELECT 1 FROM review_items WHERE item_id = OLD.id AND state IN ('Pending', 'Escalated')) THEN
+                            RAISE EXCEPTION 'archive item % is pending review: it cannot be deleted', OLD.id
+                                USING ERRCODE = 'insufficient_privilege';
+                        END IF;
+                        IF current_setting('connectors.retention_purge', true) = 'on' AND EXISTS (
+                            SELECT 1 FROM audit_records a WHERE a.action = 'item.purged' AND a.target_id = OLD.id::text
+                              AND a.xmin = pg_current_xact_id()::xid) THEN
+                            RETURN OLD;
+                        END IF;
+                    ELSIF TG_OP = 'DELETE' AND current_setting('connectors.retention_purge', true) = 'on' THEN
                         RETURN OLD;
                     END IF;
                     RAISE EXCEPTION 'archived content is immutable: % on % is refused (only the retention sweeper deletes)', TG_OP, TG_TABLE_NAME
@@ -465,12 +478,34 @@ namespace Connectors.Data.Migrations
                 CREATE TRIGGER mailbox_placements_held_not_deleted BEFORE DELETE ON mailbox_placements
                     FOR EACH ROW EXECUTE FUNCTION refuse_held_placement_delete();
 
+                -- Holds are released, never deleted or rewritten: a release sets the released_* fields once.
+                CREATE FUNCTION guard_legal_holds() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP = 'UPDATE' AND OLD.released_at IS NULL
+                       AND (NEW.id, NEW.name, NEW.account_id, NEW.connector_id, NEW.source_type, NEW.sent_from, NEW.sent_to, NEW.created_at, NEW.created_by)
+                           IS NOT DISTINCT FROM
+                           (OLD.id, OLD.name, OLD.account_id, OLD.connector_id, OLD.source_type, OLD.sent_from, OLD.sent_to, OLD.created_at, OLD.created_by) THEN
+                        RETURN NEW;
+                    END IF;
+                    RAISE EXCEPTION 'legal holds are only ever released: % is refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+                END $$;
+                CREATE TRIGGER legal_holds_release_only BEFORE UPDATE OR DELETE ON legal_holds
+                    FOR EACH ROW EXECUTE FUNCTION guard_legal_holds();
+                CREATE TRIGGER legal_holds_no_truncate BEFORE TRUNCATE ON legal_holds
+                    FOR EACH STATEMENT EXECUTE FUNCTION guard_legal_holds();
+                -- Row triggers do not see TRUNCATE: removing every mailbox copy at once is refused outright.
+                CREATE TRIGGER mailbox_placements_no_truncate BEFORE TRUNCATE ON mailbox_placements
+                    FOR EACH STATEMENT EXECUTE FUNCTION refuse_archive_change();
+
                 -- The only way to delete archived content. Returns NULL when the item was deleted, else why not.
                 CREATE FUNCTION purge_archive_item(p_item bigint, p_policy uuid, p_actor text) RETURNS text LANGUAGE plpgsql AS $$
                 DECLARE
                     i archive_items;
                     held uuid;
                 BEGIN
+                    -- A hold placed while this transaction runs must not miss the item: placing a hold waits for this
+                    -- transaction, and this one waits for a hold being placed, then sees it.
+                    LOCK TABLE legal_holds IN SHARE MODE;
                     SELECT * INTO i FROM archive_items WHERE id = p_item FOR UPDATE;
                     IF NOT FOUND THEN
                         RETURN 'not archived';
@@ -618,6 +653,10 @@ namespace Connectors.Data.Migrations
         {
             migrationBuilder.Sql("""
                 DROP FUNCTION purge_archive_item(bigint, uuid, text);
+                DROP TRIGGER mailbox_placements_no_truncate ON mailbox_placements;
+                DROP TRIGGER legal_holds_no_truncate ON legal_holds;
+                DROP TRIGGER legal_holds_release_only ON legal_holds;
+                DROP FUNCTION guard_legal_holds();
                 DROP TRIGGER mailbox_placements_held_not_deleted ON mailbox_placements;
                 DROP FUNCTION refuse_held_placement_delete();
                 DROP TRIGGER content_blobs_no_truncate ON content_blobs;
@@ -625,6 +664,7 @@ namespace Connectors.Data.Migrations
                 DROP TRIGGER archive_items_no_truncate ON archive_items;
                 DROP TRIGGER archive_items_immutable ON archive_items;
                 DROP FUNCTION refuse_archive_change();
+                DROP INDEX ix_audit_records_purged_item;
                 DROP FUNCTION archive_item_hold(bigint);
                 DROP TRIGGER audit_records_no_truncate ON audit_records;
                 DROP TRIGGER audit_records_append_only ON audit_records;

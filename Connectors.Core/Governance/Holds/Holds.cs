@@ -82,7 +82,14 @@ public static class Holds
         }
         (hold.ReleasedAt, hold.ReleasedBy, hold.ReleaseReason) = (clock.GetUtcNow(), actor.Name, reason.Trim());
         db.Record(actor, AuditActions.HoldReleased, "legal-hold", hold.Id.ToString(), new { hold.Name, reason = hold.ReleaseReason }, clock);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return (hold, $"Hold {hold.Name} was released by someone else meanwhile.");
+        }
         return (hold, null);
     }
 

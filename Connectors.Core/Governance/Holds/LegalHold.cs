@@ -22,6 +22,8 @@ public sealed class LegalHold
     public DateTimeOffset? ReleasedAt { get; set; }
     public string? ReleasedBy { get; set; }
     public string? ReleaseReason { get; set; }
+    /// <summary>PostgreSQL's row version: a hold is released once, by one person.</summary>
+    public uint Version { get; set; }
 
     public bool Active => ReleasedAt is null;
 }

@@ -25,6 +25,8 @@ public sealed class IntegrityCheck
     public required string RequestedBy { get; set; }
     public DateTimeOffset RequestedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
+    /// <summary>Refreshed while the check runs; a running check whose heartbeat stops is taken over by another worker.</summary>
+    public DateTimeOffset? HeartbeatAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     public IntegrityCheckStatus Status { get; set; }
     public long ItemsChecked { get; set; }

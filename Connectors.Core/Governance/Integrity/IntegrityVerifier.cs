@@ -31,15 +31,15 @@ public static class IntegrityVerifier
 
         await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        check.ItemsChecked = await CheckItemsAsync(connection, Report, cancellationToken);
-        check.BlobsChecked = await CheckBlobsAsync(connection, Report, cancellationToken);
+        check.ItemsChecked = await CheckItemsAsync(connection, check.Id, Report, cancellationToken);
+        check.BlobsChecked = await CheckBlobsAsync(connection, check.Id, Report, cancellationToken);
         var anchors = await db.IntegrityChecks.AsNoTracking().Where(c => c.Id != check.Id && c.AuditHeadHash != null)
             .OrderBy(c => c.Id).Select(c => new { c.Id, c.AuditHeadHash }).ToListAsync(cancellationToken);
-        var chain = new HashSet<string>();
-        (check.AuditRecordsChecked, check.AuditHeadHash) = await CheckAuditChainAsync(connection, Report, chain, cancellationToken);
         // The chain alone cannot show that its newest records were removed (the next record would link to what is
         // left); every earlier check recorded the head it saw, and that record must still be there.
-        foreach (var anchor in anchors.Where(a => !chain.Contains(a.AuditHeadHash!)))
+        var missing = anchors.Select(a => a.AuditHeadHash!).ToHashSet();
+        (check.AuditRecordsChecked, check.AuditHeadHash) = await CheckAuditChainAsync(connection, Report, missing, cancellationToken);
+        foreach (var anchor in anchors.Where(a => missing.Contains(a.AuditHeadHash!)))
         {
             Report(new IntegrityProblem("audit-anchor", $"integrity check {anchor.Id}",
                 $"the audit record that was the newest when check {anchor.Id} ran (hash {anchor.AuditHeadHash}) is no longer in the trail"));
@@ -59,7 +59,7 @@ public static class IntegrityVerifier
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static async Task<long> CheckItemsAsync(NpgsqlConnection connection, Action<IntegrityProblem> report, CancellationToken cancellationToken)
+    private static async Task<long> CheckItemsAsync(NpgsqlConnection connection, long checkId, Action<IntegrityProblem> report, CancellationToken cancellationToken)
     {
         long checkedCount = 0, after = 0;
         while (true)
@@ -90,10 +90,11 @@ public static class IntegrityVerifier
             {
                 return checkedCount;
             }
+            await HeartbeatAsync(connection, checkId, cancellationToken);
         }
     }
 
-    private static async Task<long> CheckBlobsAsync(NpgsqlConnection connection, Action<IntegrityProblem> report, CancellationToken cancellationToken)
+    private static async Task<long> CheckBlobsAsync(NpgsqlConnection connection, long checkId, Action<IntegrityProblem> report, CancellationToken cancellationToken)
     {
         long checkedCount = 0;
         var after = "";
@@ -125,11 +126,19 @@ public static class IntegrityVerifier
             {
                 return checkedCount;
             }
+            await HeartbeatAsync(connection, checkId, cancellationToken);
         }
     }
 
+    private static async Task HeartbeatAsync(NpgsqlConnection connection, long checkId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("UPDATE integrity_checks SET heartbeat_at = now() WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", checkId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static async Task<(long Checked, string? Head)> CheckAuditChainAsync(NpgsqlConnection connection, Action<IntegrityProblem> report,
-        HashSet<string> hashes, CancellationToken cancellationToken)
+        HashSet<string> anchorsNotSeen, CancellationToken cancellationToken)
     {
         long checkedCount = 0, expectedSeq = 1;
         var previous = new string('0', 64);
@@ -157,7 +166,7 @@ public static class IntegrityVerifier
                 report(new IntegrityProblem("audit-link", target, "the link to the previous record is broken: its previous-hash does not match the record before it"));
             }
             (previous, head, expectedSeq) = (hash, hash, seq + 1);
-            hashes.Add(hash);
+            anchorsNotSeen.Remove(hash);
         }
         return (checkedCount, head);
     }

@@ -37,7 +37,14 @@ public static class Dispositions
         review.RetainUntil = approve ? null : retainUntil?.ToUniversalTime();
         db.Record(actor, AuditActions.DispositionDecided, "archive-item", itemId.ToString(),
             new { decision = review.State, review.PolicyId, review.RetainUntil, notes = review.Notes }, clock);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return (review, $"Item {itemId} was decided by someone else meanwhile.");
+        }
         return (review, null);
     }
 }

@@ -26,8 +26,9 @@ public enum RetentionAction
 
 /// <summary>
 /// Keeps items for a period from their sent date, then deletes them, sends them to disposition review or
-/// does nothing. Where several policies cover an item the longest period wins; at equal periods retaining
-/// wins over review, and review over deletion.
+/// does nothing. Where several policies cover an item, retention wins over deletion and the longest period
+/// wins: the item is kept until the longest period ends; then it goes to review if any covering policy
+/// reviews, else it is deleted if any covering policy deletes, else it stays.
 /// </summary>
 public sealed class RetentionPolicy
 {
@@ -55,16 +56,27 @@ public sealed class RetentionPolicy
     };
 
     /// <summary>
-    /// The policy that decides an item's fate among those that cover it: the longest period; at equal periods
-    /// retain-only, then review, then delete. Null when no enabled policy covers it (kept indefinitely).
+    /// What happens to an item the enabled policies cover: kept until the longest period ends, then the strongest
+    /// action of any covering policy (review, then delete). Null when no enabled policy covers it (kept indefinitely).
     /// </summary>
-    public static RetentionPolicy? Deciding(IEnumerable<RetentionPolicy> policies, Guid connectorId, string sourceType, string itemClass) =>
-        policies.Where(p => p.Enabled && p.Covers(connectorId, sourceType, itemClass))
-            .OrderByDescending(p => p.RetainFor)
-            .ThenByDescending(p => p.Action switch { RetentionAction.RetainOnly => 2, RetentionAction.DispositionReview => 1, _ => 0 })
-            .ThenBy(p => p.Id)
-            .FirstOrDefault();
+    public static RetentionDecision? Decide(IEnumerable<RetentionPolicy> policies, Guid connectorId, string sourceType, string itemClass)
+    {
+        var covering = policies.Where(p => p.Enabled && p.Covers(connectorId, sourceType, itemClass)).ToList();
+        if (covering.Count == 0)
+        {
+            return null;
+        }
+        var longest = covering.Max(p => p.RetainFor);
+        var acting = covering.Where(p => p.Action == RetentionAction.DispositionReview).OrderByDescending(p => p.RetainFor).ThenBy(p => p.Id).FirstOrDefault()
+            ?? covering.Where(p => p.Action == RetentionAction.Delete).OrderByDescending(p => p.RetainFor).ThenBy(p => p.Id).FirstOrDefault();
+        return acting is null
+            ? new RetentionDecision(longest, RetentionAction.RetainOnly, covering.OrderByDescending(p => p.RetainFor).ThenBy(p => p.Id).First())
+            : new RetentionDecision(longest, acting.Action, acting);
+    }
 }
+
+/// <summary>How long an item is kept, what happens then, and the policy whose action it is (named in the audit trail).</summary>
+public sealed record RetentionDecision(TimeSpan RetainFor, RetentionAction Action, RetentionPolicy Policy);
 
 public enum DispositionState
 {
@@ -87,4 +99,6 @@ public sealed class DispositionReview
     public string? DecidedBy { get; set; }
     public string? Notes { get; set; }
     public DateTimeOffset? RetainUntil { get; set; }
+    /// <summary>PostgreSQL's row version: two reviewers deciding one item at once cannot both win.</summary>
+    public uint Version { get; set; }
 }

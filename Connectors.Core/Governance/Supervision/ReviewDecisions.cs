@@ -55,7 +55,14 @@ public static class ReviewDecisions
         (item.State, item.UpdatedAt) = (next, now);
         db.Record(actor, AuditActions.ReviewAction, "review-item", item.Id.ToString(),
             new { itemId = item.ItemId, policyId = item.PolicyId, action = kind, from = action.FromState, to = next, notes = action.Notes }, clock);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return (null, "Another reviewer acted on this item meanwhile; reload it to see their action.");
+        }
         return (action, null);
     }
 }

@@ -62,6 +62,8 @@ public sealed class ReviewItem
     public DateTimeOffset FlaggedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public long? RunId { get; set; }
+    /// <summary>PostgreSQL's row version: two reviewers acting on one item at once cannot both win.</summary>
+    public uint Version { get; set; }
 }
 
 /// <summary>What a reviewer did, when and why: the documented supervision FINRA Rule 3110 expects.</summary>

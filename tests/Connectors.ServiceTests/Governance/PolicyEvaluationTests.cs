@@ -102,6 +102,38 @@ public sealed class PolicyEvaluationTests(ServersFixture servers) : IAsyncLifeti
         Assert.Equal(2, await check.AuditRecords.CountAsync(a => a.Action == AuditActions.PolicyEvaluationRequested));
     }
 
+    [Fact]
+    public async Task AnEvaluationWhoseWorkerDiedIsResumedAfterItsLastCommittedBatch()
+    {
+        await _h.ImportAsync(_connector, Message("m1", Alice, [Bob], $"card {Card}"), Message("m2", Alice, [Bob], $"card {Card}"),
+            Message("m3", Alice, [Bob], $"card {Card}"));
+        var policy = await AddDlpPolicyAsync(DlpAction.Flag);
+        long id;
+        await using (var db = _h.Db())
+        {
+            var secondItem = await db.Items.OrderBy(i => i.Id).Select(i => i.Id).Skip(1).FirstAsync();
+            var stuck = new PolicyEvaluation
+            {
+                Kind = PolicyKind.Dlp, PolicyId = policy, RequestedBy = "admin", RequestedAt = DateTimeOffset.UtcNow.AddHours(-1),
+                Status = EvaluationStatus.Running, ItemsScanned = 2, LastItemId = secondItem, HeartbeatAt = DateTimeOffset.UtcNow.AddMinutes(-30),
+            };
+            db.PolicyEvaluations.Add(stuck);
+            await db.SaveChangesAsync();
+            id = stuck.Id;
+        }
+
+        await using (var db = _h.Db())
+        {
+            await _h.Governance().RunEvaluationsAsync(db, CancellationToken.None);
+        }
+
+        await using var check = _h.Db();
+        var resumed = await check.PolicyEvaluations.SingleAsync(e => e.Id == id);
+        Assert.Equal((EvaluationStatus.Completed, 3L), (resumed.Status, resumed.ItemsScanned));
+        // Only the item after the last committed batch was scanned by the takeover.
+        Assert.Equal(["m3"], await check.DlpMatches.Join(check.Items, m => m.ItemId, i => i.Id, (m, i) => i.SourceId).ToListAsync());
+    }
+
     private async Task<PolicyEvaluation> EvaluateAsync(Guid policy)
     {
         long id;

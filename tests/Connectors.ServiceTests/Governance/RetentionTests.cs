@@ -69,6 +69,76 @@ public sealed class RetentionTests(ServersFixture servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ADeletePolicyAppliesOnceTheLongestRetentionHasEnded()
+    {
+        await AddPolicyAsync("Slack one year", RetentionScope.SourceType, "Slack", TimeSpan.FromDays(365), RetentionAction.Delete);
+        await AddPolicyAsync("Keep 30 months", RetentionScope.Organization, null, TimeSpan.FromDays(913), RetentionAction.RetainOnly);
+
+        var sweep = await SweepAsync();
+
+        Assert.Equal(1, sweep.Deleted);
+        await using var check = _h.Db();
+        Assert.Equal(["mid", "new"], await check.Items.OrderBy(i => i.SourceId).Select(i => i.SourceId).ToListAsync());
+    }
+
+    [Fact]
+    public async Task APassThatStopsEarlyIsContinuedByTheNextFromWhereItStopped()
+    {
+        await AddPolicyAsync("Slack one year", RetentionScope.SourceType, "Slack", TimeSpan.FromDays(365), RetentionAction.Delete);
+        await using var db = _h.Db();
+
+        var first = await RetentionSweeper.SweepAsync(db, DateTimeOffset.UtcNow, batchSize: 1, maxBatches: 1, CancellationToken.None);
+        var second = await RetentionSweeper.SweepAsync(db, DateTimeOffset.UtcNow, batchSize: 1, maxBatches: 1, CancellationToken.None, first.Next);
+        var third = await RetentionSweeper.SweepAsync(db, DateTimeOffset.UtcNow, batchSize: 1, maxBatches: 1, CancellationToken.None, second.Next);
+
+        Assert.Equal((1, 1, 0), (first.Deleted, second.Deleted, third.Deleted));
+        Assert.NotNull(second.Next);
+        Assert.Null(third.Next);
+        Assert.Equal(["new"], await db.Items.Select(i => i.SourceId).ToListAsync());
+    }
+
+    [Fact]
+    public async Task SettingThePurgeFlagByHandDoesNotLetAnItemBeDeletedWithoutItsAuditRecord()
+    {
+        await using var db = _h.Db();
+        var old = await db.Items.Where(i => i.SourceId == "old").Select(i => i.Id).SingleAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlAsync($"SELECT set_config('connectors.retention_purge', 'on', true)");
+        await db.Database.ExecuteSqlAsync($"DELETE FROM mailbox_placements WHERE item_id = {old}");
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlAsync($"DELETE FROM archive_items WHERE id = {old}"));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+    }
+
+    [Fact]
+    public async Task AHoldCanOnlyBeReleasedNeverRewrittenOrDeleted()
+    {
+        await using var db = _h.Db();
+        var (hold, _) = await Holds.PlaceAsync(db, new Holds.Request("Matter 7", null, "bob@contoso.com", null, null, null, null), Admin,
+            TimeProvider.System, CancellationToken.None);
+        var statements = new[]
+        {
+            $"UPDATE legal_holds SET account_id = NULL, connector_id = '{Guid.NewGuid()}' WHERE id = '{hold!.Id}'",
+            $"UPDATE legal_holds SET sent_to = now() - interval '100 years' WHERE id = '{hold.Id}'",
+            $"DELETE FROM legal_holds WHERE id = '{hold.Id}'",
+            "TRUNCATE legal_holds CASCADE",
+            "TRUNCATE mailbox_placements",
+        };
+        foreach (var sql in statements)
+        {
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync(sql));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        }
+        var (released, error) = await Holds.ReleaseAsync(db, hold.Id, "closed", Admin, TimeProvider.System, CancellationToken.None);
+        Assert.Null(error);
+        Assert.NotNull(released!.ReleasedAt);
+        var again = await Assert.ThrowsAsync<PostgresException>(() =>
+            db.Database.ExecuteSqlAsync($"UPDATE legal_holds SET released_at = NULL WHERE id = {hold.Id}"));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, again.SqlState);
+    }
+
+    [Fact]
     public async Task AHeldCustodiansItemsSurviveTheSweepAndEveryOtherPath()
     {
         await AddPolicyAsync("Slack one year", RetentionScope.Connector, _connector.ToString(), TimeSpan.FromDays(365), RetentionAction.Delete);
