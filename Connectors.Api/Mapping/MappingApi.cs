@@ -477,7 +477,7 @@ public static class MappingApi
         {
             errors["scopeAccounts"] = ["A Listed scope needs at least one account."];
         }
-        else if (scope == ScopeMode.AllUsers && scopeAccounts.Count > 0)
+        else if (scope != ScopeMode.Listed && scopeAccounts.Count > 0)
         {
             errors["scopeAccounts"] = ["scopeAccounts only apply to a Listed scope; send scope \"Listed\" or leave them out."];
         }

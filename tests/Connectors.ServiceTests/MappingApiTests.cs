@@ -266,6 +266,7 @@ public sealed class MappingApiTests(ServersFixture servers) : IAsyncLifetime
     [InlineData("""{"unmapped":"CatchAll"}""", "catchAllAccount")]
     [InlineData("""{"autoMapBy":" "}""", "autoMapBy")]
     [InlineData("""{"scope":"Everyone"}""", "scope")]
+    [InlineData("""{"scope":"UsersOnHold","scopeAccounts":["alice@contoso.com"]}""", "scopeAccounts")]
     [InlineData("""{"unmapped":"2"}""", "unmapped")]
     public async Task MappingSettingsThatCannotWorkAreRefusedNamingTheField(string body, string field)
     {
@@ -277,6 +278,18 @@ public sealed class MappingApiTests(ServersFixture servers) : IAsyncLifetime
         await AssertFieldProblemAsync(response, HttpStatusCode.BadRequest, field);
         await using var db = _api.CreateDbContext();
         Assert.Equal("{}", (await db.Connectors.SingleAsync(c => c.Id == connector)).Mapping);
+    }
+
+    [Fact]
+    public async Task AUsersOnHoldScopeIsStoredAsTheResolverReadsIt()
+    {
+        var connector = await AddConnectorAsync();
+
+        var response = await _client.PutAsJsonAsync($"/api/compliance/connectors/{connector}/mapping-settings", new { scope = "UsersOnHold" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var db = _api.CreateDbContext();
+        Assert.Equal(ScopeMode.UsersOnHold, IdentityResolver.ReadSettings(await db.Connectors.SingleAsync(c => c.Id == connector)).Scope);
     }
 
     [Fact]
