@@ -190,7 +190,9 @@ public sealed class SupervisionModel(ConnectorsDbContext db, TimeProvider clock)
             Refusal = $"{LexiconTaken(copyName)} Try again.";
             return RedirectToPage();
         }
-        Message = $"Copied built-in lexicon {builtIn.Name} as {lexicon.Name}.";
+        Message = lexicon.Name == builtIn.Name
+            ? $"Copied built-in lexicon {builtIn.Name}."
+            : $"Copied built-in lexicon {builtIn.Name} as {lexicon.Name}.";
         return RedirectToPage();
     }
 
