@@ -192,6 +192,19 @@ internal sealed class BenchmarkDatabase(string connectionString) : IAsyncDisposa
                 text.AppendLine($"  {reader.GetString(0)} {reader.GetString(1)}");
             }
         }
+        // Every path pays the same triggers (the content hash on insert; the immutability guards cost nothing on insert).
+        text.AppendLine("Triggers:");
+        await using (var command = DataSource.CreateCommand("""
+            SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal ORDER BY tgname
+            """))
+        {
+            command.Parameters.AddWithValue(table);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                text.AppendLine($"  {reader.GetString(0)}");
+            }
+        }
         return text.ToString().TrimEnd();
     }
 
