@@ -497,6 +497,9 @@ namespace Connectors.Data.Migrations
                 CREATE TRIGGER mailbox_placements_no_truncate BEFORE TRUNCATE ON mailbox_placements
                     FOR EACH STATEMENT EXECUTE FUNCTION refuse_archive_change();
 
+                -- "Which items have this attachment" (purges keep content another item still refers to).
+                CREATE INDEX ix_archive_items_attachments ON archive_items USING gin (attachments jsonb_path_ops);
+
                 -- The only way to delete archived content. Returns NULL when the item was deleted, else why not.
                 CREATE FUNCTION purge_archive_item(p_item bigint, p_policy uuid, p_actor text) RETURNS text LANGUAGE plpgsql AS $$
                 DECLARE
@@ -532,8 +535,14 @@ namespace Connectors.Data.Migrations
                     DELETE FROM quarantined_items WHERE item_id = p_item;
                     DELETE FROM mailbox_placements WHERE item_id = p_item;
                     DELETE FROM archive_items WHERE id = p_item;
-                    DELETE FROM content_blobs b WHERE b.sha256 = i.raw_sha256
-                        AND NOT EXISTS (SELECT 1 FROM archive_items o WHERE o.raw_sha256 = i.raw_sha256);
+                    -- The raw bytes and the attachments' content go too, unless another item still refers to them
+                    -- (as its raw bytes or as an attachment).
+                    DELETE FROM content_blobs b
+                    WHERE (b.sha256 = i.raw_sha256
+                           OR b.sha256 IN (SELECT lower(a ->> 'sha256') FROM jsonb_array_elements(i.attachments) a WHERE a ? 'sha256'))
+                      AND NOT EXISTS (SELECT 1 FROM archive_items o WHERE o.raw_sha256 = b.sha256)
+                      AND NOT EXISTS (SELECT 1 FROM archive_items o
+                                      WHERE o.attachments @> jsonb_build_array(jsonb_build_object('sha256', b.sha256::text)));
                     PERFORM set_config('connectors.retention_purge', 'off', true);
                     RETURN NULL;
                 END $$;
@@ -653,6 +662,7 @@ namespace Connectors.Data.Migrations
         {
             migrationBuilder.Sql("""
                 DROP FUNCTION purge_archive_item(bigint, uuid, text);
+                DROP INDEX ix_archive_items_attachments;
                 DROP TRIGGER mailbox_placements_no_truncate ON mailbox_placements;
                 DROP TRIGGER legal_holds_no_truncate ON legal_holds;
                 DROP TRIGGER legal_holds_release_only ON legal_holds;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Connectors.Archive;
 using Connectors.Audit;
 using Connectors.Governance.Holds;
 using Connectors.Governance.Retention;
@@ -55,6 +56,46 @@ public sealed class RetentionTests(ServersFixture servers) : IAsyncLifetime
             details.GetProperty("policyName").GetString()));
         Assert.All(purges, p => Assert.Equal(RetentionSweeper.Actor, p.Actor));
     }
+
+    [Fact]
+    public async Task ADeletedItemTakesItsRawBytesAndAttachmentsUnlessAnotherItemStillRefersToThem()
+    {
+        var (only, shared) = (await StoreAsync("only this item's file"), await StoreAsync("a file both items carry"));
+        var old = Message("with-files", Alice, [Bob], "see attached", sent: Now.AddYears(-4));
+        var recent = Message("also-shared", Bob, [Alice], "same file", sent: Now.AddDays(-1));
+        await _h.ImportAsync(_connector,
+            WithAttachments(old, new ItemAttachment("only.txt", 21, "text/plain", only), new ItemAttachment("shared.txt", 23, "text/plain", shared)),
+            WithAttachments(recent, new ItemAttachment("shared.txt", 23, "text/plain", shared)));
+        string raw;
+        await using (var db = _h.Db())
+        {
+            raw = await db.Items.Where(i => i.SourceId == "with-files").Select(i => i.RawSha256).SingleAsync();
+        }
+        await AddPolicyAsync("Slack one year", RetentionScope.SourceType, "Slack", TimeSpan.FromDays(365), RetentionAction.Delete);
+
+        await SweepAsync();
+
+        await using var check = _h.Db();
+        var left = await check.Blobs.Select(b => b.Sha256).ToListAsync();
+        Assert.DoesNotContain(only, left);
+        Assert.DoesNotContain(raw, left);
+        Assert.Contains(shared, left);
+    }
+
+    private async Task<string> StoreAsync(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        await ContentStore.StoreAsync(_h.Database, sha, bytes.Length, new MemoryStream(bytes), CancellationToken.None);
+        return sha;
+    }
+
+    private static SourceItem WithAttachments(SourceItem item, params ItemAttachment[] attachments) => new()
+    {
+        SourceAccount = item.SourceAccount, SourceId = item.SourceId, ConversationId = item.ConversationId, Sender = item.Sender,
+        Recipients = item.Recipients, SentAt = item.SentAt, SentAtText = item.SentAtText, BodyText = item.BodyText, Raw = item.Raw,
+        Attachments = attachments,
+    };
 
     [Fact]
     public async Task TheLongestRetentionWinsSoARetainOnlyPolicyKeepsItems()
