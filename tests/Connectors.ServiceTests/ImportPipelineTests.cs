@@ -327,12 +327,15 @@ public sealed class ImportPipelineTests(ServersFixture servers) : IAsyncLifetime
             $"INSERT INTO mailbox_placements (item_id, account_id, folder, connector_id, run_id, placed_at) VALUES ({item.Id + 1000}, {_alice}, 'Slack', {connector}, 1, now())"));
         var noAccount = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlAsync(
             $"INSERT INTO mailbox_placements (item_id, account_id, folder, connector_id, run_id, placed_at) VALUES ({item.Id}, {Guid.NewGuid()}, 'Slack', {connector}, 1, now())"));
-        // Archived content is immutable; even the retention sweeper's purge mode cannot delete an item still in a mailbox.
+        // Archived content is immutable; even the purge path cannot delete an item still in a mailbox.
         var immutable = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlAsync(
             $"DELETE FROM archive_items WHERE id = {item.Id}"));
         await using (var purge = await db.Database.BeginTransactionAsync())
         {
+            // As purge_archive_item does: the purge flag and the item's audit record in this transaction.
             await db.Database.ExecuteSqlAsync($"SELECT set_config('connectors.retention_purge', 'on', true)");
+            await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO audit_records (at, actor, action, target_type, target_id) VALUES (now(), 'test', 'item.purged', 'archive-item', {item.Id.ToString()})");
             var placedItem = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Database.ExecuteSqlAsync(
                 $"DELETE FROM archive_items WHERE id = {item.Id}"));
             Assert.Equal(Npgsql.PostgresErrorCodes.ForeignKeyViolation, placedItem.SqlState);
