@@ -38,6 +38,7 @@ public static class CoreExtensions
         services.AddSourceHttp();
         services.AddSingleton<SlackApiImporter>();
         services.AddSingleton<IConnectorSource, HrSignalSource>();
+        services.AddSingleton<IConnectorSource, Sources.Badging.BadgingSignalSource>();
         services.AddSingleton<IConnectorSource, Sources.Zoom.ZoomSource>();
         services.AddSingleton<IConnectorSource, Sources.Jabber.JabberSource>();
         services.AddSingleton<IConnectorSource, Sources.Social.X.XSource>();

@@ -36,6 +36,7 @@ public static class SignalsApi
             .RequireAuthorization(Policies.Configure)
             .AcceptsUpload(MaxUploadBytes);
         group.MapGet("/uploads/{uploadId:guid}", GetUpload).RequireAuthorization(Policies.View);
+        app.MapBadgingApi();
         return app;
     }
 

@@ -31,7 +31,7 @@ public static class ConnectorTypes
         new(LinkedIn, "LinkedIn", "Social Media", "LinkedIn", true, "A company page's posts and comments."),
         new(Facebook, "Facebook", "Social Media", "Facebook", true, "A business page's feed with comments and replies."),
         new(Hr, "HR", "HR", "HR", true, "HR events pushed as CSV files: signals for insider-risk management."),
-        new(PhysicalBadging, "Physical badging", "Physical", "PhysicalBadging", false, "Badge access events pushed as JSON: signals for insider-risk management."),
+        new(PhysicalBadging, "Physical badging", "Physical", "PhysicalBadging", true, "Badge access events pushed as JSON: signals for insider-risk management."),
     ];
 
     /// <summary>Finds a type by its canonical id, ignoring case so "hr" and "HR" both work.</summary>

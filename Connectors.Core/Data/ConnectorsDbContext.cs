@@ -30,6 +30,7 @@ public sealed class ConnectorsDbContext(DbContextOptions<ConnectorsDbContext> op
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
     public DbSet<SignalUpload> SignalUploads => Set<SignalUpload>();
     public DbSet<HrSignal> HrSignals => Set<HrSignal>();
+    public DbSet<Sources.Badging.BadgeEvent> BadgeEvents => Set<Sources.Badging.BadgeEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<ArchivedItem> Items => Set<ArchivedItem>();
     public DbSet<ContentBlob> Blobs => Set<ContentBlob>();

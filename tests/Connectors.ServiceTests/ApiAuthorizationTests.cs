@@ -32,6 +32,7 @@ public sealed class ApiAuthorizationTests(ServersFixture servers) : IAsyncLifeti
         { "POST", "/api/compliance/connectors/{id}/validate", Role.ComplianceAdministrator },
         { "POST", "/api/compliance/connectors/{id}/files", Role.ComplianceAdministrator },
         { "POST", "/api/compliance/connectors/{id}/signals", Role.ComplianceAdministrator },
+        { "POST", "/api/compliance/connectors/{id}/signals/physicalbadging", Role.ComplianceAdministrator },
         { "GET", "/api/compliance/directory/accounts", Role.ComplianceViewer },
         { "GET", "/api/compliance/directory/accounts/{email}", Role.ComplianceViewer },
         { "POST", "/api/compliance/directory/accounts", Role.ComplianceAdministrator },

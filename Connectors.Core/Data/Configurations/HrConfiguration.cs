@@ -19,6 +19,26 @@ internal sealed class SignalUploadConfiguration : IEntityTypeConfiguration<Signa
     }
 }
 
+internal sealed class BadgeEventConfiguration : IEntityTypeConfiguration<Sources.Badging.BadgeEvent>
+{
+    public void Configure(EntityTypeBuilder<Sources.Badging.BadgeEvent> builder)
+    {
+        builder.ToTable("badge_events");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).UseIdentityAlwaysColumn();
+        builder.Property(e => e.DedupKey).HasMaxLength(64);
+        builder.HasIndex(e => e.DedupKey).IsUnique();
+        builder.Property(e => e.UserId).HasMaxLength(320);
+        builder.Property(e => e.AssetId).HasMaxLength(200);
+        builder.Property(e => e.AssetName).HasMaxLength(400);
+        builder.Property(e => e.AccessStatus).HasMaxLength(10);
+        builder.HasIndex(e => new { e.AccountId, e.EventTime });
+        builder.HasIndex(e => e.ConnectorId).HasFilter("account_id IS NULL");
+        builder.HasOne<Connector>().WithMany().HasForeignKey(e => e.ConnectorId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<SignalUpload>().WithMany().HasForeignKey(e => e.UploadId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class HrSignalConfiguration : IEntityTypeConfiguration<HrSignal>
 {
     public void Configure(EntityTypeBuilder<HrSignal> builder)

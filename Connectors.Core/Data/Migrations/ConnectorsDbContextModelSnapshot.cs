@@ -1988,6 +1988,101 @@ namespace Connectors.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Connectors.Sources.Badging.BadgeEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccessStatus")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("access_status");
+
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("asset_id");
+
+                    b.Property<string>("AssetName")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("asset_name");
+
+                    b.Property<Guid>("ConnectorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("connector_id");
+
+                    b.Property<string>("DedupKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("dedup_key");
+
+                    b.Property<DateTimeOffset>("EventTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("event_time");
+
+                    b.Property<string>("EventTimeText")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event_time_text");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<bool>("OffsetAssumed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("offset_assumed");
+
+                    b.Property<int>("RecordIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("record_index");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<Guid>("UploadId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("upload_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_badge_events");
+
+                    b.HasIndex("ConnectorId")
+                        .HasDatabaseName("ix_badge_events_connector_id")
+                        .HasFilter("account_id IS NULL");
+
+                    b.HasIndex("DedupKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_badge_events_dedup_key");
+
+                    b.HasIndex("UploadId")
+                        .HasDatabaseName("ix_badge_events_upload_id");
+
+                    b.HasIndex("AccountId", "EventTime")
+                        .HasDatabaseName("ix_badge_events_account_id_event_time");
+
+                    b.ToTable("badge_events", (string)null);
+                });
+
             modelBuilder.Entity("Connectors.Sources.Files.DeliveredFile", b =>
                 {
                     b.Property<Guid>("ConnectorId")
@@ -2452,6 +2547,23 @@ namespace Connectors.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_import_runs_connectors_connector_id");
+                });
+
+            modelBuilder.Entity("Connectors.Sources.Badging.BadgeEvent", b =>
+                {
+                    b.HasOne("Connectors.Connectors.Connector", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_badge_events_connectors_connector_id");
+
+                    b.HasOne("Connectors.Sources.Hr.SignalUpload", null)
+                        .WithMany()
+                        .HasForeignKey("UploadId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_badge_events_signal_uploads_upload_id");
                 });
 
             modelBuilder.Entity("Connectors.Sources.Files.DeliveredFile", b =>
