@@ -1,3 +1,5 @@
+extern alias push;
+
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -112,6 +114,29 @@ public sealed class BadgingImportTests(ServersFixture servers) : IAsyncLifetime
         Assert.Equal((0L, 1L), (second!.Counts.ItemsQuarantined + second.Counts.ItemsImported, second.Counts.ItemsSkippedDuplicate));
         await using var db = _api.CreateDbContext();
         Assert.Equal(1, await db.BadgeEvents.CountAsync());
+    }
+
+    [Fact]
+    public async Task ThePushToolSendsTheCorpusFileInChunksThatTheWorkerImports()
+    {
+        var connector = await CreateConnectorAsync();
+        var folder = RepositoryPaths.NewTempDirectory("push");
+        var file = Path.Combine(folder, "badges.json");
+        File.Copy(CorpusFile, file);
+        using var http = _api.CreateClient();
+        var output = new StringWriter();
+        var pusher = new push::Connectors.Push.Pusher(http, output, TimeProvider.System, (_, _) => Task.CompletedTask);
+        var options = new push::Connectors.Push.PushOptions(http.BaseAddress!, ApiFactory.AdminKey, connector, file,
+            push::Connectors.Push.SignalKind.Badging, ChunkSize: 1, CheckpointPath: file + ".checkpoint.json", MaxRetries: 0);
+
+        var result = await pusher.PushAsync(options, CancellationToken.None);
+
+        Assert.Equal((2, 2L, 0L, 0), (result.Chunks, result.RecordsSent, result.RecordsRejected, result.ExitCode));
+        Assert.False(File.Exists(options.CheckpointPath));
+        var run = await _worker.RunOnceAsync(connector, RunTrigger.Upload);
+        Assert.Equal((2L, 2L), (run!.Counts.ItemsFromSource, run.Counts.ItemsQuarantined));
+        await using var db = _api.CreateDbContext();
+        Assert.Equal(2, await db.SignalUploads.CountAsync(u => u.ConnectorId == connector));
     }
 
     [Theory]
