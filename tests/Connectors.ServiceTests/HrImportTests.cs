@@ -210,6 +210,143 @@ public sealed class HrImportTests(ServersFixture servers) : IAsyncLifetime
         Assert.False(await check.UnmappedIdentities.AnyAsync(u => u.ConnectorId == connector.Id));
     }
 
+    private const string MixedHeader = "HRScenario,EmailAddress,ResignationDate,LastWorkingDate,EffectiveDate,Remarks,OldLevel,NewLevel,Rating,Department,EmployeeRole\n";
+
+    private static readonly object MixedSettings = new
+    {
+        scenarioColumn = "HRScenario",
+        scenarioValues = new Dictionary<string, string> { ["Leaver"] = "Resignation", ["Promotion"] = "JobLevelChange", ["Profile"] = "EmployeeProfile" },
+    };
+
+    [Fact]
+    public async Task AMixedScenarioFileIsImportedRowByRowWithExactCountsAndRePushingItImportsNothingNew()
+    {
+        await AddAccountsAsync("alice@contoso.com", "bob@contoso.com", "carol@contoso.com", "dave@contoso.com", "erin@contoso.com");
+        var connector = await CreateConnectorAsync(MixedSettings);
+        var csv = MixedHeader +
+            "Leaver,alice@contoso.com,2024-03-01T10:00:00+05:30,2024-03-31,,,,,,,\n" +
+            "promotion,bob@contoso.com,,,2024-04-01T09:00:00.25Z,\"Promoted, Q2\",L61,L62,,,\n" +
+            "PerformanceReview,carol@contoso.com,,,2024-05-01,Strong year,,,4 - Exceeds,,\n" +
+            "PerformanceImprovementPlan,dave@contoso.com,,,2024-06-01,Plan agreed,,,,,\n" +
+            "Profile,erin@contoso.com,,,,,,,,Sales,Account manager\n" +
+            "Sabbatical,frank@contoso.com,,,,,,,,,\n" +
+            "PerformanceReview,carol@contoso.com,,,2024-05-02,Remarks,,," + new string('x', 26) + ",,\n" +
+            "Promotion,bob@contoso.com,,,2024-04-02\n";
+        var (location, _) = await UploadAsync(connector.Id, csv);
+
+        var run = await _worker.RunOnceAsync(connector.Id);
+
+        Assert.Equal(RunOutcome.Partial, run!.Outcome);
+        Assert.Equal((8L, 5L, 3L, 0L), (run.Counts.ItemsForImport, run.Counts.ItemsImported, run.Counts.ItemsFailed, run.Counts.ItemsSkippedDuplicate));
+        var uploaded = await _client.GetFromJsonAsync<UploadDto>(location, Json.Options);
+        Assert.Equal((5, 0, 3), (uploaded!.RowsImported, uploaded.RowsDuplicate, uploaded.RowsFailed));
+        Assert.Equal([(7, "HRScenario"), (8, "Rating"), (9, "row")], uploaded.FailedRows.Select(f => (f.RowNumber ?? 0, f.Field ?? "")));
+        Assert.Contains("Sabbatical", uploaded.FailedRows[0].Reason);
+
+        await using (var db = _api.CreateDbContext())
+        {
+            var signals = await db.HrSignals.Where(s => s.ConnectorId == connector.Id).OrderBy(s => s.RowNumber).ToListAsync();
+            Assert.Equal(["Resignation", "JobLevelChange", "PerformanceReview", "PerformanceImprovementPlan", "EmployeeProfile"], signals.Select(s => s.Scenario));
+            Assert.All(signals, s => Assert.NotNull(s.AccountId));
+            Assert.Equal(new DateTimeOffset(2024, 3, 1, 4, 30, 0, TimeSpan.Zero), signals[0].EventDate);
+            var promotion = signals[1];
+            Assert.Equal(("Promoted, Q2", "L61", "L62"), (promotion.Remarks, promotion.OldLevel, promotion.NewLevel));
+            Assert.Equal(new DateTimeOffset(2024, 4, 1, 9, 0, 0, 250, TimeSpan.Zero), promotion.EffectiveDate);
+            Assert.Equal(("2024-04-01T09:00:00.25Z", false), (promotion.EffectiveDateText, promotion.OffsetAssumed));
+            Assert.Equal("4 - Exceeds", signals[2].Rating);
+            Assert.True(signals[3].OffsetAssumed, "2024-06-01 has no offset: taken as UTC and flagged");
+            Assert.Contains("\"employeeRole\": \"Account manager\"", signals[4].Profile);
+        }
+
+        await UploadAsync(connector.Id, csv);
+        var second = await _worker.RunOnceAsync(connector.Id);
+
+        Assert.Equal((8L, 0L, 3L, 5L), (second!.Counts.ItemsForImport, second.Counts.ItemsImported, second.Counts.ItemsFailed, second.Counts.ItemsSkippedDuplicate));
+        await using var check = _api.CreateDbContext();
+        Assert.Equal(5, await check.HrSignals.CountAsync(s => s.ConnectorId == connector.Id));
+    }
+
+    [Theory]
+    [InlineData("EmailAddress,ResignationDate,LastWorkingDate\na@b.com,2024-01-01,\n", "HRScenario")]
+    [InlineData("HRScenario,Mail\nLeaver,a@b.com\n", "EmailAddress")]
+    public async Task AMixedFileWithoutTheEmailOrScenarioColumnIsRefusedNamingIt(string csv, string column)
+    {
+        var connector = await CreateConnectorAsync(MixedSettings);
+        var response = await PostFileAsync(connector.Id, Encoding.UTF8.GetBytes(csv));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>(Json.Options);
+        Assert.Contains($"'{column}'", Assert.Single(problem!.Errors[column]));
+    }
+
+    [Fact]
+    public async Task ASingleScenarioConnectorRefusesAFileWithoutItsMandatoryColumn()
+    {
+        var connector = await CreateConnectorAsync(new { scenario = "JobLevelChange", oldLevelColumn = "From Grade" });
+        var response = await PostFileAsync(connector.Id, Encoding.UTF8.GetBytes("EmailAddress,EffectiveDate,Remarks,NewLevel\na@b.com,2024-01-01,,L2\n"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>(Json.Options);
+        Assert.Contains("From Grade", problem!.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task InvalidHrSettingsAreRefusedFieldByField()
+    {
+        var response = await _client.PostAsJsonAsync("/api/compliance/connectors",
+            new { name = $"HR {Guid.NewGuid():N}", type = "HR", settings = new { scenario = "Sabbatical" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>(Json.Options);
+        Assert.Contains("settings.scenario", problem!.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task AProfileCountsAsCurrentForThirtyDaysAndIsRefreshedByBeingPushedAgainButNeverDeleted()
+    {
+        var account = await AddAccountsAsync("paula@contoso.com");
+        var connector = await CreateConnectorAsync(new { scenario = "EmployeeProfile" });
+        const string header = "EmailAddress,FirstName,Department,EmployeeRole\n";
+        await UploadAsync(connector.Id, header + "paula@contoso.com,Paula,Sales,Analyst\n");
+        await _worker.RunOnceAsync(connector.Id);
+        var now = DateTimeOffset.UtcNow;
+
+        await using (var db = _api.CreateDbContext())
+        {
+            var current = await HrProfiles.CurrentAsync(db, account, now);
+            Assert.Contains("Analyst", current!.Profile);
+            Assert.Equal(current.Id, (await HrProfiles.CurrentAsync(db, "Paula@Contoso.com", now))!.Id);
+            Assert.NotNull(await HrProfiles.CurrentAsync(db, account, now.AddDays(29)));
+            Assert.Null(await HrProfiles.CurrentAsync(db, account, now.AddDays(31)));
+            Assert.Null(await HrProfiles.CurrentAsync(db, "nobody@contoso.com", now));
+        }
+
+        // A month passes without a refresh: the profile no longer counts, but it is kept.
+        await using (var db = _api.CreateDbContext())
+        {
+            await db.Database.ExecuteSqlRawAsync("UPDATE hr_signals SET refreshed_at = refreshed_at - interval '31 days', imported_at = imported_at - interval '31 days' WHERE connector_id = {0}", connector.Id);
+            Assert.Null(await HrProfiles.CurrentAsync(db, account, DateTimeOffset.UtcNow));
+            Assert.Equal(1, await db.HrSignals.CountAsync(s => s.ConnectorId == connector.Id));
+        }
+
+        // The same profile pushed again is a duplicate, yet it is current again.
+        await UploadAsync(connector.Id, header + "paula@contoso.com,Paula,Sales,Analyst\n");
+        var again = await _worker.RunOnceAsync(connector.Id);
+        Assert.Equal((0L, 1L), (again!.Counts.ItemsImported, again.Counts.ItemsSkippedDuplicate));
+        await using (var db = _api.CreateDbContext())
+        {
+            Assert.Contains("Analyst", (await HrProfiles.CurrentAsync(db, account, DateTimeOffset.UtcNow))!.Profile);
+        }
+
+        // A changed profile is a new row and becomes the current one; the old row stays.
+        await UploadAsync(connector.Id, header + "paula@contoso.com,Paula,Sales,Team lead\n");
+        var changed = await _worker.RunOnceAsync(connector.Id);
+        Assert.Equal(1L, changed!.Counts.ItemsImported);
+        await using var check = _api.CreateDbContext();
+        Assert.Contains("Team lead", (await HrProfiles.CurrentAsync(check, account, DateTimeOffset.UtcNow))!.Profile);
+        Assert.Equal(2, await check.HrSignals.CountAsync(s => s.ConnectorId == connector.Id));
+    }
+
     /// <summary>Adds directory accounts through the API; returns the id of the last one.</summary>
     private async Task<Guid> AddAccountsAsync(params string[] emails)
     {
@@ -222,9 +359,9 @@ public sealed class HrImportTests(ServersFixture servers) : IAsyncLifetime
         return (await db.Accounts.SingleAsync(a => a.Email == last)).Id;
     }
 
-    private async Task<ConnectorDto> CreateConnectorAsync()
+    private async Task<ConnectorDto> CreateConnectorAsync(object? settings = null)
     {
-        var response = await _client.PostAsJsonAsync("/api/compliance/connectors", new { name = $"HR {Guid.NewGuid():N}", type = "HR" });
+        var response = await _client.PostAsJsonAsync("/api/compliance/connectors", new { name = $"HR {Guid.NewGuid():N}", type = "HR", settings });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<ConnectorDto>(Json.Options))!;
     }

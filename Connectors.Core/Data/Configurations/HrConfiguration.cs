@@ -52,6 +52,14 @@ internal sealed class HrSignalConfiguration : IEntityTypeConfiguration<HrSignal>
         builder.Property(s => s.EmailAddress).HasMaxLength(320);
         builder.Property(s => s.EventDateText).HasMaxLength(100);
         builder.Property(s => s.LastWorkingDateText).HasMaxLength(100);
+        builder.Property(s => s.EffectiveDateText).HasMaxLength(100);
+        builder.Property(s => s.Remarks).HasMaxLength(Sources.Hr.HrCsv.MaxRemarks);
+        builder.Property(s => s.OldLevel).HasMaxLength(Sources.Hr.HrCsv.MaxLevel);
+        builder.Property(s => s.NewLevel).HasMaxLength(Sources.Hr.HrCsv.MaxLevel);
+        builder.Property(s => s.Rating).HasMaxLength(Sources.Hr.HrCsv.MaxRating);
+        builder.Property(s => s.Profile).HasColumnType("jsonb");
         builder.HasIndex(s => s.EmailAddress);
+        // The current employee profile of a person: newest refreshed profile row.
+        builder.HasIndex(s => new { s.AccountId, s.RefreshedAt }).HasFilter("scenario = 'EmployeeProfile'");
     }
 }

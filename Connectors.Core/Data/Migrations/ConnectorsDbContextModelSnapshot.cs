@@ -2167,6 +2167,15 @@ namespace Connectors.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("dedup_key");
 
+                    b.Property<DateTimeOffset?>("EffectiveDate")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_date");
+
+                    b.Property<string>("EffectiveDateText")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("effective_date_text");
+
                     b.Property<string>("EmailAddress")
                         .IsRequired()
                         .HasMaxLength(320)
@@ -2195,9 +2204,37 @@ namespace Connectors.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("last_working_date_text");
 
+                    b.Property<string>("NewLevel")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("new_level");
+
                     b.Property<bool>("OffsetAssumed")
                         .HasColumnType("boolean")
                         .HasColumnName("offset_assumed");
+
+                    b.Property<string>("OldLevel")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("old_level");
+
+                    b.Property<string>("Profile")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("profile");
+
+                    b.Property<string>("Rating")
+                        .HasMaxLength(25)
+                        .HasColumnType("character varying(25)")
+                        .HasColumnName("rating");
+
+                    b.Property<DateTimeOffset>("RefreshedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refreshed_at");
+
+                    b.Property<string>("Remarks")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("remarks");
 
                     b.Property<int>("RowNumber")
                         .HasColumnType("integer")
@@ -2226,6 +2263,10 @@ namespace Connectors.Data.Migrations
 
                     b.HasIndex("EmailAddress")
                         .HasDatabaseName("ix_hr_signals_email_address");
+
+                    b.HasIndex("AccountId", "RefreshedAt")
+                        .HasDatabaseName("ix_hr_signals_account_id_refreshed_at")
+                        .HasFilter("scenario = 'EmployeeProfile'");
 
                     b.ToTable("hr_signals", (string)null);
                 });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Mail;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using CsvHelper;
 using Connectors.Csv;
@@ -21,19 +22,51 @@ public enum HrFileProblemKind
 /// <summary>One data row: either a signal or the reason it failed. Row numbers count the header as row 1.</summary>
 public sealed record HrRow(int RowNumber, HrRecord? Record, string? Field, string? Error);
 
-public sealed record HrRecord(string Scenario, string EmailAddress, HrDate ResignationDate, HrDate? LastWorkingDate);
+/// <summary>
+/// One HR event as read from a row. Which properties are set depends on the scenario: resignations have
+/// <see cref="ResignationDate"/> (and maybe <see cref="LastWorkingDate"/>); level changes, reviews and
+/// improvement plans have <see cref="EffectiveDate"/>; employee profiles have <see cref="Profile"/>.
+/// </summary>
+public sealed record HrRecord(string Scenario, string EmailAddress, HrDate? ResignationDate, HrDate? LastWorkingDate)
+{
+    public HrDate? EffectiveDate { get; init; }
+    public string? Remarks { get; init; }
+    public string? OldLevel { get; init; }
+    public string? NewLevel { get; init; }
+    public string? Rating { get; init; }
+
+    /// <summary>Employee profile fields that had a value, keyed by camel-case field name (e.g. <c>department</c>).</summary>
+    public IReadOnlyDictionary<string, string>? Profile { get; init; }
+
+    /// <summary>The scenario's own date: the resignation date or the effective date (none for profiles).</summary>
+    public HrDate? EventDate => ResignationDate ?? EffectiveDate;
+
+    /// <summary>True when any date of the row had no offset and was taken as UTC.</summary>
+    public bool OffsetAssumed => ResignationDate?.OffsetAssumed == true || LastWorkingDate?.OffsetAssumed == true || EffectiveDate?.OffsetAssumed == true;
+}
 
 /// <summary>A date as received (kept verbatim) and in UTC; <see cref="OffsetAssumed"/> when the text had no offset.</summary>
 public sealed record HrDate(string Text, DateTimeOffset Utc, bool OffsetAssumed);
 
 /// <summary>
-/// Reads the HR connector's CSV (Purview's resignation scenario columns). Column names match
-/// case-insensitively; extra columns are ignored.
+/// Reads the HR connector's CSV in Purview's five scenarios. Column names come from the connector's
+/// settings and match case-insensitively; extra columns are ignored. A file is either all one scenario or
+/// names each row's scenario in a scenario column.
 /// </summary>
 public static partial class HrCsv
 {
     public const int MaxRows = 50_000;
-    public const string Resignation = "Resignation";
+    public const string Resignation = nameof(HrScenario.Resignation);
+    public const int MaxRemarks = 200;
+    public const int MaxRating = 25;
+    public const int MaxLevel = 100;
+    public const int MaxProfileValue = 400;
+
+    private static readonly HrField[] ProfileFields =
+    [
+        HrField.FirstName, HrField.LastName, HrField.StreetAddress, HrField.City, HrField.State, HrField.PostalCode,
+        HrField.Country, HrField.Department, HrField.EmployeeType, HrField.EmployeeRole,
+    ];
 
     /// <summary>
     /// Checks encoding, header and size at once, so the caller can refuse the upload (400/413) before
@@ -57,11 +90,13 @@ public static partial class HrCsv
         {
             return (0, new HrFileProblem(HrFileProblemKind.Empty, "file", "The file is empty: expected a header row."));
         }
-        var missing = columns.All.Where(c => !header.Any(h => string.Equals(h.Trim(), c, StringComparison.OrdinalIgnoreCase))).ToList();
+        var required = columns.RequiredHeader;
+        var missing = required.Where(c => IndexOf(header, c) < 0).ToList();
         if (missing.Count > 0)
         {
+            var what = columns.ScenarioColumn is null ? $"a {columns.Scenario} file" : "a file that names each row's scenario";
             return (0, new HrFileProblem(HrFileProblemKind.Header, missing[0],
-                $"The header has no column '{string.Join("', '", missing)}'. Required columns: {string.Join(", ", columns.All)}."));
+                $"The header has no column '{string.Join("', '", missing)}'. Required columns for {what}: {string.Join(", ", required)}."));
         }
         var rows = 0;
         while (csv.Read())
@@ -86,10 +121,8 @@ public static partial class HrCsv
         csv.Read();
         csv.ReadHeader();
         var header = csv.HeaderRecord!;
-        int Column(string name) => Array.FindIndex(header, h => string.Equals(h.Trim(), name, StringComparison.OrdinalIgnoreCase));
-        var email = Column(columns.EmailAddress);
-        var resignation = Column(columns.ResignationDate);
-        var lastWorking = Column(columns.LastWorkingDate);
+        var index = columns.Fields.ToDictionary(f => f.Field, f => IndexOf(header, f.Column));
+        var scenarioIndex = columns.ScenarioColumn is { } scenarioColumn ? IndexOf(header, scenarioColumn) : -1;
 
         while (csv.Read())
         {
@@ -97,40 +130,159 @@ public static partial class HrCsv
             {
                 continue;
             }
-            yield return ParseRow(csv, columns, email, resignation, lastWorking, header.Length);
+            yield return ParseRow(new RowReader(csv, columns, index), scenarioIndex, header.Length);
         }
     }
 
-    private static HrRow ParseRow(CsvReader csv, HrColumns columns, int email, int resignation, int lastWorking, int headerCount)
+    private static int IndexOf(string[] header, string column) =>
+        Array.FindIndex(header, h => string.Equals(h.Trim(), column.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The cells of the current row by field, with the column names for messages.</summary>
+    private readonly record struct RowReader(CsvReader Csv, HrColumns Columns, Dictionary<HrField, int> Index)
     {
-        var row = csv.Parser.Row;
+        public bool Has(HrField field) => Index[field] >= 0;
+
+        public string Get(HrField field) => Index[field] is var i and >= 0 ? Csv.GetField(i)?.Trim() ?? "" : "";
+
+        public string Column(HrField field) => Columns[field];
+    }
+
+    private static HrRow ParseRow(RowReader row, int scenarioIndex, int headerCount)
+    {
+        var csv = row.Csv;
+        var columns = row.Columns;
+        var number = csv.Parser.Row;
+        HrRow Fail(string field, string error) => new(number, null, field, error);
+
         if (csv.Parser.Count < headerCount)
         {
-            return new HrRow(row, null, "row", $"The row has {csv.Parser.Count} field(s); the header has {headerCount}.");
+            return Fail("row", $"The row has {csv.Parser.Count} field(s); the header has {headerCount}.");
         }
-        var address = csv.GetField(email)?.Trim() ?? "";
+
+        var scenario = columns.Scenario;
+        if (columns.ScenarioColumn is { } scenarioColumn)
+        {
+            var value = csv.GetField(scenarioIndex)?.Trim() ?? "";
+            if (value.Length == 0)
+            {
+                return Fail(scenarioColumn, $"{scenarioColumn} is empty: each row must name its scenario.");
+            }
+            if (!columns.ScenarioValues.TryGetValue(value, out scenario))
+            {
+                return Fail(scenarioColumn, $"'{value}' in {scenarioColumn} is not a scenario this connector knows. Known values: {string.Join(", ", columns.ScenarioValues.Keys.Order(StringComparer.OrdinalIgnoreCase))}.");
+            }
+        }
+
+        foreach (var field in HrColumns.RequiredFields(scenario))
+        {
+            if (!row.Has(field))
+            {
+                return Fail(row.Column(field), $"The file has no column '{row.Column(field)}', which a {scenario} row needs.");
+            }
+            if (row.Get(field).Length == 0)
+            {
+                return Fail(row.Column(field), $"{row.Column(field)} is empty: a {scenario} row needs it.");
+            }
+        }
+
+        var address = row.Get(HrField.EmailAddress);
         if (!IsEmailAddress(address))
         {
-            return new HrRow(row, null, columns.EmailAddress, address.Length == 0
-                ? $"{columns.EmailAddress} is empty."
-                : $"'{address}' is not an email address.");
+            return Fail(row.Column(HrField.EmailAddress), $"'{address}' is not an email address.");
         }
-        var resignationText = csv.GetField(resignation)?.Trim() ?? "";
-        if (!TryParseDate(resignationText, out var resignationDate, out var resignationError))
+
+        HrDate? Date(HrField field, out HrRow? failure)
         {
-            return new HrRow(row, null, columns.ResignationDate, $"{columns.ResignationDate} {resignationError}");
-        }
-        HrDate? lastWorkingDate = null;
-        var lastWorkingText = csv.GetField(lastWorking)?.Trim() ?? "";
-        if (lastWorkingText.Length > 0)
-        {
-            if (!TryParseDate(lastWorkingText, out var parsed, out var lastWorkingError))
+            failure = null;
+            var text = row.Get(field);
+            if (text.Length == 0)
             {
-                return new HrRow(row, null, columns.LastWorkingDate, $"{columns.LastWorkingDate} {lastWorkingError}");
+                return null;
             }
-            lastWorkingDate = parsed;
+            if (!TryParseDate(text, out var date, out var error))
+            {
+                failure = Fail(row.Column(field), $"{row.Column(field)} {error}");
+            }
+            return date;
         }
-        return new HrRow(row, new HrRecord(Resignation, address, resignationDate!, lastWorkingDate), null, null);
+
+        string? Text(HrField field, int max, out HrRow? failure)
+        {
+            failure = null;
+            var text = row.Get(field);
+            if (text.Length > max)
+            {
+                failure = Fail(row.Column(field), $"{row.Column(field)} has {text.Length} characters; at most {max} are allowed.");
+            }
+            return text.Length == 0 ? null : text;
+        }
+
+        HrRow? failed;
+        var name = scenario.ToString();
+        switch (scenario)
+        {
+            case HrScenario.Resignation:
+            {
+                var resigned = Date(HrField.ResignationDate, out failed);
+                if (failed is not null)
+                {
+                    return failed;
+                }
+                var lastWorking = Date(HrField.LastWorkingDate, out failed);
+                return failed ?? new HrRow(number, new HrRecord(name, address, resigned, lastWorking), null, null);
+            }
+            case HrScenario.EmployeeProfile:
+            {
+                var profile = new SortedDictionary<string, string>(StringComparer.Ordinal);
+                foreach (var field in ProfileFields)
+                {
+                    if (Text(field, MaxProfileValue, out failed) is { } value)
+                    {
+                        profile[JsonNamingPolicy.CamelCase.ConvertName(field.ToString())] = value;
+                    }
+                    if (failed is not null)
+                    {
+                        return failed;
+                    }
+                }
+                return new HrRow(number, new HrRecord(name, address, null, null) { Profile = profile }, null, null);
+            }
+            default:
+            {
+                var effective = Date(HrField.EffectiveDate, out failed);
+                if (failed is not null)
+                {
+                    return failed;
+                }
+                var remarks = Text(HrField.Remarks, MaxRemarks, out failed);
+                if (failed is not null)
+                {
+                    return failed;
+                }
+                string? oldLevel = null, newLevel = null, rating = null;
+                if (scenario == HrScenario.JobLevelChange)
+                {
+                    oldLevel = Text(HrField.OldLevel, MaxLevel, out failed);
+                    if (failed is not null)
+                    {
+                        return failed;
+                    }
+                    newLevel = Text(HrField.NewLevel, MaxLevel, out failed);
+                }
+                else
+                {
+                    rating = Text(HrField.Rating, MaxRating, out failed);
+                }
+                return failed ?? new HrRow(number, new HrRecord(name, address, null, null)
+                {
+                    EffectiveDate = effective,
+                    Remarks = remarks,
+                    OldLevel = oldLevel,
+                    NewLevel = newLevel,
+                    Rating = rating,
+                }, null, null);
+            }
+        }
     }
 
     /// <summary>

@@ -44,11 +44,32 @@ public sealed class HrSignal
     public required string EmailAddress { get; set; }
     /// <summary>The account the signal is attributed to; null while nobody could be mapped (quarantined).</summary>
     public Guid? AccountId { get; set; }
+    /// <summary>
+    /// When it happened, in UTC: the resignation date, the effective date of a level change, review or
+    /// plan, or for an employee profile the time the file was received. Mapping uses this time.
+    /// </summary>
     public DateTimeOffset? EventDate { get; set; }
+    /// <summary>The event date as written in the file (null for profiles, whose event time is the upload's).</summary>
     public string? EventDateText { get; set; }
     public DateTimeOffset? LastWorkingDate { get; set; }
     public string? LastWorkingDateText { get; set; }
+    /// <summary>Job level change, performance review and improvement plan: the date it takes effect.</summary>
+    public DateTimeOffset? EffectiveDate { get; set; }
+    public string? EffectiveDateText { get; set; }
+    /// <summary>Free text (at most 200 characters).</summary>
+    public string? Remarks { get; set; }
+    public string? OldLevel { get; set; }
+    public string? NewLevel { get; set; }
+    /// <summary>Performance rating as written (at most 25 characters).</summary>
+    public string? Rating { get; set; }
+    /// <summary>Employee profile fields as a JSON object (jsonb), e.g. <c>{"department":"Sales"}</c>; null for other scenarios.</summary>
+    public string? Profile { get; set; }
     /// <summary>True when a date had no offset and was taken as UTC.</summary>
     public bool OffsetAssumed { get; set; }
     public DateTimeOffset ImportedAt { get; set; }
+    /// <summary>
+    /// The last time the row was received, first import included: pushing an unchanged employee profile
+    /// again imports nothing new but refreshes it (see <see cref="HrProfiles"/>).
+    /// </summary>
+    public DateTimeOffset RefreshedAt { get; set; }
 }

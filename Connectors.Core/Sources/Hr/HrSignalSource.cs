@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Connectors.Connectors;
 using Connectors.Archive;
 using Connectors.Imports;
@@ -61,7 +62,9 @@ public sealed class HrSignalSource : IConnectorSource
             // Signals map like communications do; one nobody can be mapped to is kept (unattributed) and
             // counted as quarantined until a mapping attributes it.
             var person = new SourceIdentity(record.EmailAddress, null, record.EmailAddress);
-            var account = resolver.Map(person, record.ResignationDate.Utc);
+            // The scenario's own date; a profile has none and is attributed as of its receipt.
+            var at = record.EventDate?.Utc ?? upload.ReceivedAt;
+            var account = resolver.Map(person, at);
             if (account is { } mapped ? !resolver.InScope(mapped) : resolver.Settings.Unmapped == UnmappedPolicy.Drop)
             {
                 counts.ItemsExcluded++;
@@ -69,7 +72,7 @@ public sealed class HrSignalSource : IConnectorSource
             }
             if (account is null)
             {
-                unmapped.Add((person, record.ResignationDate.Utc));
+                unmapped.Add((person, at));
             }
             signals.Add(new HrSignal
             {
@@ -81,12 +84,20 @@ public sealed class HrSignalSource : IConnectorSource
                 Scenario = record.Scenario,
                 EmailAddress = record.EmailAddress,
                 AccountId = account,
-                EventDate = record.ResignationDate.Utc,
-                EventDateText = record.ResignationDate.Text,
+                EventDate = at,
+                EventDateText = record.EventDate?.Text,
                 LastWorkingDate = record.LastWorkingDate?.Utc,
                 LastWorkingDateText = record.LastWorkingDate?.Text,
-                OffsetAssumed = record.ResignationDate.OffsetAssumed || record.LastWorkingDate?.OffsetAssumed == true,
+                EffectiveDate = record.EffectiveDate?.Utc,
+                EffectiveDateText = record.EffectiveDate?.Text,
+                Remarks = record.Remarks,
+                OldLevel = record.OldLevel,
+                NewLevel = record.NewLevel,
+                Rating = record.Rating,
+                Profile = record.Profile is { } profile ? JsonSerializer.Serialize(profile) : null,
+                OffsetAssumed = record.OffsetAssumed,
                 ImportedAt = now,
+                RefreshedAt = now,
             });
         }
 
@@ -146,11 +157,26 @@ public sealed class HrSignalSource : IConnectorSource
         }
         // A file may repeat a row: only its first occurrence can be new.
         var distinct = signals.DistinctBy(s => s.DedupKey).ToList();
+        // An unchanged employee profile pushed again is a duplicate, yet it was received again: refresh it
+        // so it keeps counting as the person's current profile.
+        var profiles = distinct.Where(s => s.Profile is not null).ToList();
+        if (profiles.Count > 0)
+        {
+            await using var refresh = new NpgsqlCommand(
+                "UPDATE hr_signals SET refreshed_at = @now WHERE dedup_key = ANY(@keys) AND refreshed_at < @now", connection, transaction);
+            refresh.Parameters.AddWithValue("now", profiles[0].RefreshedAt);
+            refresh.Parameters.AddWithValue("keys", profiles.Select(s => s.DedupKey).ToArray());
+            await refresh.ExecuteNonQueryAsync(cancellationToken);
+        }
         const string sql = """
             INSERT INTO hr_signals (dedup_key, connector_id, upload_id, run_id, row_number, scenario, email_address, account_id,
-                                    event_date, event_date_text, last_working_date, last_working_date_text, offset_assumed, imported_at)
+                                    event_date, event_date_text, last_working_date, last_working_date_text,
+                                    effective_date, effective_date_text, remarks, old_level, new_level, rating, profile,
+                                    offset_assumed, imported_at, refreshed_at)
             SELECT * FROM unnest(@keys, @connectors, @uploads, @runs, @rows, @scenarios, @emails, @accounts,
-                                 @events, @eventTexts, @lastWorking, @lastWorkingTexts, @assumed, @importedAt)
+                                 @events, @eventTexts, @lastWorking, @lastWorkingTexts,
+                                 @effective, @effectiveTexts, @remarks, @oldLevels, @newLevels, @ratings, @profiles::jsonb[],
+                                 @assumed, @importedAt, @refreshedAt)
             ON CONFLICT (dedup_key) DO NOTHING
             RETURNING account_id IS NULL
             """;
@@ -167,8 +193,16 @@ public sealed class HrSignalSource : IConnectorSource
         command.Parameters.Add(new NpgsqlParameter("eventTexts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = distinct.Select(s => s.EventDateText).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("lastWorking", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = distinct.Select(s => s.LastWorkingDate).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("lastWorkingTexts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = distinct.Select(s => s.LastWorkingDateText).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("effective", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = distinct.Select(s => s.EffectiveDate).ToArray() });
+        command.Parameters.Add(Texts("effectiveTexts", distinct.Select(s => s.EffectiveDateText)));
+        command.Parameters.Add(Texts("remarks", distinct.Select(s => s.Remarks)));
+        command.Parameters.Add(Texts("oldLevels", distinct.Select(s => s.OldLevel)));
+        command.Parameters.Add(Texts("newLevels", distinct.Select(s => s.NewLevel)));
+        command.Parameters.Add(Texts("ratings", distinct.Select(s => s.Rating)));
+        command.Parameters.Add(Texts("profiles", distinct.Select(s => s.Profile)));
         command.Parameters.AddWithValue("assumed", distinct.Select(s => s.OffsetAssumed).ToArray());
         command.Parameters.AddWithValue("importedAt", distinct.Select(s => s.ImportedAt).ToArray());
+        command.Parameters.AddWithValue("refreshedAt", distinct.Select(s => s.RefreshedAt).ToArray());
         int mapped = 0, unmapped = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -178,11 +212,25 @@ public sealed class HrSignalSource : IConnectorSource
         return (mapped, unmapped);
     }
 
-    /// <summary>The record's identity: scenario, person and the dates in UTC (not the connector, not the file).</summary>
+    private static NpgsqlParameter Texts(string name, IEnumerable<string?> values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
+
+    /// <summary>
+    /// The record's identity: scenario, person and the scenario's fields, dates in UTC (not the connector,
+    /// not the file, not the row number). A changed profile is a new record; the same one again is not.
+    /// </summary>
     internal static string DedupKey(HrRecord record)
     {
-        var text = string.Join('\u001f', record.Scenario, record.EmailAddress.ToLowerInvariant(),
-            record.ResignationDate.Utc.ToString("O"), record.LastWorkingDate?.Utc.ToString("O") ?? "");
+        // Resignations keep the key they always had, so records imported before other scenarios existed still match.
+        IEnumerable<string> parts = [record.Scenario, record.EmailAddress.ToLowerInvariant(),
+            record.ResignationDate?.Utc.ToString("O") ?? "", record.LastWorkingDate?.Utc.ToString("O") ?? ""];
+        if (record.Scenario != HrCsv.Resignation)
+        {
+            parts = parts.Concat([record.EffectiveDate?.Utc.ToString("O") ?? "", record.Remarks ?? "", record.OldLevel ?? "",
+                record.NewLevel ?? "", record.Rating ?? "",
+                record.Profile is { } profile ? string.Join('\u001e', profile.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)) : ""]);
+        }
+        var text = string.Join('\u001f', parts);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 }
