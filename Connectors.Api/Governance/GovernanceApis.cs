@@ -1,10 +1,11 @@
 using Connectors.Api.Audit;
+using Connectors.Api.InsiderRisk;
 
 namespace Connectors.Api.Governance;
 
 public static class GovernanceApis
 {
-    /// <summary>Retention, holds, DLP, supervision, integrity and the audit log.</summary>
+    /// <summary>Retention, holds, DLP, supervision, integrity, the audit log and insider-risk alerts.</summary>
     public static IEndpointRouteBuilder MapGovernanceApi(this IEndpointRouteBuilder app)
     {
         app.MapRetentionApi();
@@ -15,6 +16,7 @@ public static class GovernanceApis
         app.MapEvaluationsApi();
         app.MapIntegrityApi();
         app.MapAuditApi();
+        app.MapInsiderRiskApi();
         return app;
     }
 }

@@ -58,6 +58,7 @@ public static class AuditActions
     public const string ReviewItemOpened = "review.item-opened";
     public const string IntegrityCheckRequested = "integrity.check-requested";
     public const string ExportMade = "export.made";
+    public const string RiskAlertTriaged = "risk-alert.triaged";
 }
 
 public static class HttpContextActorExtensions

@@ -59,6 +59,7 @@ public sealed class ConnectorsDbContext(DbContextOptions<ConnectorsDbContext> op
     public DbSet<ReviewAction> ReviewActions => Set<ReviewAction>();
     public DbSet<IntegrityCheck> IntegrityChecks => Set<IntegrityCheck>();
     public DbSet<PolicyEvaluation> PolicyEvaluations => Set<PolicyEvaluation>();
+    public DbSet<InsiderRisk.RiskAlert> RiskAlerts => Set<InsiderRisk.RiskAlert>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ConnectorsDbContext).Assembly);

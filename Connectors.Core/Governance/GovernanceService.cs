@@ -36,6 +36,10 @@ public sealed class GovernanceOptions
 
     [Range(1, 10_000)]
     public int EvaluationBatchSize { get; set; } = 500;
+
+    /// <summary>How often HR, badging, DLP and volume signals are correlated into insider-risk alerts.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan InsiderRiskInterval { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>
@@ -47,6 +51,7 @@ public sealed class GovernanceService(IServiceScopeFactory scopes, IOptions<Gove
 {
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
     private SweepCursor? _sweepCursor;
+    private DateTimeOffset _nextCorrelation = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -55,6 +60,11 @@ public sealed class GovernanceService(IServiceScopeFactory scopes, IOptions<Gove
         {
             await Step("integrity checks", RunIntegrityChecksAsync, stoppingToken);
             await Step("policy evaluations", RunEvaluationsAsync, stoppingToken);
+            if (clock.GetUtcNow() >= _nextCorrelation)
+            {
+                await Step("insider-risk correlation", CorrelateAsync, stoppingToken);
+                _nextCorrelation = clock.GetUtcNow() + options.Value.InsiderRiskInterval;
+            }
             if (clock.GetUtcNow() >= _nextSweep)
             {
                 await Step("retention sweep", SweepAsync, stoppingToken);
@@ -137,6 +147,13 @@ public sealed class GovernanceService(IServiceScopeFactory scopes, IOptions<Gove
                 throw;
             }
         }
+    }
+
+    public async Task CorrelateAsync(ConnectorsDbContext db, CancellationToken cancellationToken)
+    {
+        var (opened, updated) = await InsiderRisk.InsiderRiskEvaluation.RunAsync(db, InsiderRisk.InsiderRiskSettings.Default, clock.GetUtcNow(),
+            cancellationToken);
+        logger.LogInformation("Insider-risk correlation: {Opened} alerts opened, {Updated} updated", opened, updated);
     }
 
     public async Task SweepAsync(ConnectorsDbContext db, CancellationToken cancellationToken)

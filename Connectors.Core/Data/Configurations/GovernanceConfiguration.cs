@@ -174,6 +174,25 @@ internal sealed class IntegrityCheckConfiguration : IEntityTypeConfiguration<Int
     }
 }
 
+internal sealed class RiskAlertConfiguration : IEntityTypeConfiguration<InsiderRisk.RiskAlert>
+{
+    public void Configure(EntityTypeBuilder<InsiderRisk.RiskAlert> builder)
+    {
+        builder.ToTable("risk_alerts");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).UseIdentityAlwaysColumn();
+        builder.Property(a => a.Key).HasMaxLength(200);
+        builder.HasIndex(a => a.Key).IsUnique();
+        builder.Property(a => a.Policy).HasMaxLength(40);
+        builder.Property(a => a.Contributions).HasColumnType("jsonb");
+        builder.Property(a => a.TriagedBy).HasMaxLength(200);
+        builder.Property(a => a.TriageNotes).HasMaxLength(4000);
+        builder.Property(a => a.Version).IsRowVersion();
+        builder.HasIndex(a => new { a.State, a.Id });
+        builder.HasOne<DirectoryAccount>().WithMany().HasForeignKey(a => a.AccountId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class PolicyEvaluationConfiguration : IEntityTypeConfiguration<PolicyEvaluation>
 {
     public void Configure(EntityTypeBuilder<PolicyEvaluation> builder)
