@@ -28,6 +28,9 @@ public static class CoreExtensions
     {
         services.AddOptions<Governance.GovernanceOptions>().BindConfiguration(Governance.GovernanceOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
+        // Insider-risk windows and thresholds (section "InsiderRisk"); invalid values stop the worker at start.
+        services.AddOptions<InsiderRisk.InsiderRiskSettings>().BindConfiguration("InsiderRisk")
+            .Validate(s => s.Validate().Count == 0, "InsiderRisk settings are invalid (see InsiderRiskSettings.Validate).").ValidateOnStart();
         services.AddHostedService<Governance.GovernanceService>();
         return services;
     }

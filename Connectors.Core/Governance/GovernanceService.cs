@@ -47,7 +47,7 @@ public sealed class GovernanceOptions
 /// retention sweeper. Jobs are claimed in PostgreSQL (one worker per job, whatever the replicas).
 /// </summary>
 public sealed class GovernanceService(IServiceScopeFactory scopes, IOptions<GovernanceOptions> options, TimeProvider clock,
-    ILogger<GovernanceService> logger) : BackgroundService
+    ILogger<GovernanceService> logger, IOptions<InsiderRisk.InsiderRiskSettings>? insiderRisk = null) : BackgroundService
 {
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
     private SweepCursor? _sweepCursor;
@@ -151,7 +151,7 @@ public sealed class GovernanceService(IServiceScopeFactory scopes, IOptions<Gove
 
     public async Task CorrelateAsync(ConnectorsDbContext db, CancellationToken cancellationToken)
     {
-        var (opened, updated) = await InsiderRisk.InsiderRiskEvaluation.RunAsync(db, InsiderRisk.InsiderRiskSettings.Default, clock.GetUtcNow(),
+        var (opened, updated) = await InsiderRisk.InsiderRiskEvaluation.RunAsync(db, insiderRisk?.Value ?? InsiderRisk.InsiderRiskSettings.Default, clock.GetUtcNow(),
             cancellationToken);
         logger.LogInformation("Insider-risk correlation: {Opened} alerts opened, {Updated} updated", opened, updated);
     }
