@@ -5,6 +5,7 @@ using Connectors.Governance.Dlp;
 using Connectors.Governance.Integrity;
 using Connectors.Governance.Retention;
 using Connectors.Governance.Supervision;
+using Connectors.InsiderRisk;
 using Connectors.Runs;
 using Connectors.Security;
 using Microsoft.AspNetCore.Html;
@@ -244,6 +245,32 @@ public static class Formatting
         }
         return html;
     }
+
+    /// <summary>An insider-risk policy's name as people say it; an unknown name is shown as stored.</summary>
+    public static string RiskPolicyText(string policy) => policy switch
+    {
+        RiskPolicies.DepartingEmployee => "Departing employee",
+        RiskPolicies.RiskyUser => "Risky user",
+        RiskPolicies.FailedBadgeBurst => "Failed badge attempts",
+        _ => policy,
+    };
+
+    /// <summary>What kind of signal contributed to an insider-risk alert; an unknown kind is shown as stored.</summary>
+    public static string RiskContributionKindText(string kind) => kind switch
+    {
+        RiskContributionKinds.Resignation => "Resignation",
+        RiskContributionKinds.PerformanceReview => "Performance review",
+        RiskContributionKinds.ImprovementPlan => "Improvement plan",
+        RiskContributionKinds.AfterHoursBadge => "After-hours badge entry",
+        RiskContributionKinds.FailedBadge => "Failed badge attempt",
+        RiskContributionKinds.DlpHit => "DLP match",
+        RiskContributionKinds.UnusualVolume => "Unusual volume",
+        _ => kind,
+    };
+
+    public static string RiskSeverityClass(RiskSeverity severity) => "risk-severity risk-severity-" + severity.ToString().ToLowerInvariant();
+
+    public static string RiskStateClass(RiskState state) => "risk-state risk-state-" + state.ToString().ToLowerInvariant();
 
     private static string Every(int count, string unit) => count == 1 ? $"Every {unit}" : $"Every {count} {unit}s";
 
