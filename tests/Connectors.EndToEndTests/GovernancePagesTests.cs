@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aspire.Hosting.Testing;
 using Microsoft.Playwright;
-using Npgsql;
 
 namespace Connectors.Tests;
 
@@ -471,22 +470,9 @@ public sealed class GovernancePagesTests(StackFixture stack) : IClassFixture<Sta
         Assert.Equal("admin", (await record.Locator("[data-field=actor]").InnerTextAsync()).Trim());
     }
 
-    private static async Task AssertAccessAsync(IPage page, string path, bool allowed)
-    {
-        var response = await page.GotoAsync(path);
-        Assert.NotNull(response);
-        if (allowed)
-        {
-            Assert.True(response.Status == (int)HttpStatusCode.OK, $"{path} should open for {await SignedInAsAsync(page)}, got {response.Status}");
-        }
-        else
-        {
-            Assert.True(response.Status == (int)HttpStatusCode.Forbidden && page.Url.Contains("/access-denied"),
-                $"{path} should be refused to {await SignedInAsAsync(page)}, got {response.Status} at {page.Url}");
-        }
-    }
+    private static Task AssertAccessAsync(IPage page, string path, bool allowed) => SitePages.AssertAccessAsync(page, path, allowed);
 
-    private static Task<string> SignedInAsAsync(IPage page) => page.Locator("#signed-in-user").InnerTextAsync();
+    private static Task<string> SignedInAsAsync(IPage page) => SitePages.SignedInAsAsync(page);
 
     private static async Task<int> NavLinksAsync(IPage page)
     {
@@ -500,30 +486,10 @@ public sealed class GovernancePagesTests(StackFixture stack) : IClassFixture<Sta
         return (await page.Locator("#nav-governance a").AllInnerTextsAsync()).Select(t => t.Trim()).ToArray();
     }
 
-    private async Task<IPage> SignInAsync(Browser browser, string userName, string password)
-    {
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = BaseUrl });
-        await page.GotoAsync("/sign-in");
-        await page.FillAsync("input[name=UserName]", userName);
-        await page.FillAsync("input[name=Password]", password);
-        await page.ClickAsync("button:has-text('Sign in')");
-        await page.Locator("#signed-in-user").WaitForAsync();
-        return page;
-    }
+    private Task<IPage> SignInAsync(Browser browser, string userName, string password) => SitePages.SignInAsync(stack, browser, userName, password);
 
     /// <summary>Creates a user with <paramref name="role"/> on the Users page, as an administrator would.</summary>
-    private static async Task<string> CreateUserAsync(IPage admin, string role)
-    {
-        var userName = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}"[..36];
-        await admin.GotoAsync("/users/new");
-        await admin.FillAsync("input[name=UserName]", userName);
-        await admin.FillAsync("input[name=DisplayName]", role);
-        await admin.SelectOptionAsync("select[name=Role]", role);
-        await admin.FillAsync("input[name=Password]", Password);
-        await admin.ClickAsync("button:has-text('Create user')");
-        await admin.Locator($"#users tr[data-user-name='{userName}']").WaitForAsync();
-        return userName;
-    }
+    private static Task<string> CreateUserAsync(IPage admin, string role) => SitePages.CreateUserAsync(admin, role, Password);
 
     /// <summary>
     /// A Slack conversation of two messages, the second flagged by a supervision policy for <paramref name="term"/>
@@ -584,35 +550,7 @@ public sealed class GovernancePagesTests(StackFixture stack) : IClassFixture<Sta
             ("sent", sentAt), ("body", body), ("raw", raw));
     }
 
-    private async Task<NpgsqlConnection> OpenAsync()
-    {
-        var connection = new NpgsqlConnection(await stack.App.GetConnectionStringAsync(ResourceNames.Postgres));
-        await connection.OpenAsync();
-        return connection;
-    }
+    private Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters) => new StackSql(stack).ExecuteAsync(sql, parameters);
 
-    private async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = await OpenAsync();
-        await using var command = Command(connection, sql, parameters);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = await OpenAsync();
-        await using var command = Command(connection, sql, parameters);
-        var value = await command.ExecuteScalarAsync();
-        return value is null or DBNull ? default! : (T)value;
-    }
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, (string Name, object Value)[] parameters)
-    {
-        var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-        return command;
-    }
+    private Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) => new StackSql(stack).ScalarAsync<T>(sql, parameters);
 }

@@ -23,24 +23,18 @@ public sealed class BadgingSignalSource : IConnectorSource
     public async Task ImportAsync(ImportContext context, CancellationToken cancellationToken)
     {
         var resolver = await IdentityResolver.LoadAsync(context.Db, context.Connector, cancellationToken);
-        await ReleaseAsync(context, resolver, cancellationToken);
-        var pending = await context.Db.SignalUploads
-            .Where(u => u.ConnectorId == context.Connector.Id && u.Status == UploadStatus.Pending)
-            .OrderBy(u => u.ReceivedAt).Select(u => u.Id)
+        var waiting = await context.Db.BadgeEvents.AsNoTracking()
+            .Where(e => e.ConnectorId == context.Connector.Id && e.AccountId == null)
+            .Select(e => new { e.Id, e.UserId, e.EventTime })
             .ToListAsync(cancellationToken);
-        foreach (var uploadId in pending)
-        {
-            var upload = await context.Db.SignalUploads.SingleAsync(u => u.Id == uploadId, cancellationToken);
-            await ImportUploadAsync(context, resolver, upload, cancellationToken);
-            context.Db.Entry(upload).State = EntityState.Detached;
-        }
+        await PushedSignals.ReleaseAsync(context, resolver, "badge_events", waiting.Select(e => (e.Id, e.UserId, e.EventTime)), cancellationToken);
+        await PushedSignals.ImportPendingAsync(context, upload => ImportUploadAsync(context, resolver, upload, cancellationToken), cancellationToken);
     }
 
     private static async Task ImportUploadAsync(ImportContext context, IdentityResolver resolver, SignalUpload upload, CancellationToken cancellationToken)
     {
         using var activity = ImportRunner.ActivitySource.StartActivity("Import badging upload");
         activity?.SetTag("upload.id", upload.Id);
-        var counts = context.Counts;
         var now = context.Clock.GetUtcNow();
         var events = new List<BadgeEvent>();
         var unmapped = new List<(SourceIdentity Person, DateTimeOffset At)>();
@@ -58,20 +52,10 @@ public sealed class BadgingSignalSource : IConnectorSource
                 context.FailedToParse(row.Error!, itemId: $"record {row.Index}", sourceFile: upload.Id.ToString(), rowNumber: row.Index, field: row.Field);
                 continue;
             }
-            counts.ItemsFromSource++;
-            counts.ItemsParsed++;
-            counts.ItemsForImport++;
             // The UserId is the person's UPN or email: badging events map like every other source.
-            var person = new SourceIdentity(record.UserId, null, record.UserId);
-            var account = resolver.Map(person, record.EventTime.Utc);
-            if (account is { } mapped ? !resolver.InScope(mapped) : resolver.Settings.Unmapped == UnmappedPolicy.Drop)
+            if (!PushedSignals.TryAttribute(context, resolver, record.UserId, record.EventTime.Utc, unmapped, out var account))
             {
-                counts.ItemsExcluded++;
                 continue;
-            }
-            if (account is null)
-            {
-                unmapped.Add((person, record.EventTime.Utc));
             }
             events.Add(new BadgeEvent
             {
@@ -80,48 +64,8 @@ public sealed class BadgingSignalSource : IConnectorSource
                 EventTimeText = record.EventTime.Text, OffsetAssumed = record.EventTime.OffsetAssumed, AccessStatus = record.AccessStatus, ImportedAt = now,
             });
         }
-        upload.Status = UploadStatus.Imported;
-        upload.RunId = context.Run.Id;
-        await context.CommitAsync(async (connection, transaction, ct) =>
-        {
-            var (mapped, quarantined) = await InsertAsync(connection, transaction, events, ct);
-            await UnmappedWorklist.RecordAsync(connection, transaction, context.Connector.Id, unmapped, ct);
-            counts.ItemsImported += mapped;
-            counts.ItemsQuarantined += quarantined;
-            counts.ItemsSkippedDuplicate += events.Count - mapped - quarantined;
-            upload.RowsImported = mapped + quarantined;
-            upload.RowsDuplicate = events.Count - mapped - quarantined;
-        }, cancellationToken);
-    }
-
-    /// <summary>Attributes events that were waiting for a mapping, now that one exists.</summary>
-    private static async Task ReleaseAsync(ImportContext context, IdentityResolver resolver, CancellationToken cancellationToken)
-    {
-        var waiting = await context.Db.BadgeEvents.AsNoTracking()
-            .Where(e => e.ConnectorId == context.Connector.Id && e.AccountId == null)
-            .Select(e => new { e.Id, e.UserId, e.EventTime })
-            .ToListAsync(cancellationToken);
-        var attributed = waiting
-            .Select(e => (e.Id, e.UserId, Account: resolver.Map(new SourceIdentity(e.UserId, null, e.UserId), e.EventTime)))
-            .Where(e => e.Account is { } account && resolver.InScope(account))
-            .ToList();
-        if (attributed.Count == 0)
-        {
-            return;
-        }
-        await context.CommitAsync(async (connection, transaction, ct) =>
-        {
-            await using var command = new NpgsqlCommand("""
-                UPDATE badge_events e SET account_id = t.account FROM unnest(@ids, @accounts) AS t(id, account) WHERE e.id = t.id;
-                DELETE FROM unmapped_identities WHERE connector_id = @connector AND source_id = ANY(@people);
-                """, connection, transaction);
-            command.Parameters.AddWithValue("ids", attributed.Select(a => a.Id).ToArray());
-            command.Parameters.AddWithValue("accounts", attributed.Select(a => a.Account!.Value).ToArray());
-            command.Parameters.AddWithValue("connector", context.Connector.Id);
-            command.Parameters.AddWithValue("people", attributed.Select(a => a.UserId).Distinct().ToArray());
-            await command.ExecuteNonQueryAsync(ct);
-            context.Run.ItemsReleasedFromQuarantine += attributed.Count;
-        }, cancellationToken);
+        await PushedSignals.CommitUploadAsync(context, upload, events.Count, unmapped,
+            (connection, transaction, ct) => InsertAsync(connection, transaction, events, ct), cancellationToken);
     }
 
     /// <summary>One set-based insert per upload; events whose dedup key exists are skipped by the database.</summary>

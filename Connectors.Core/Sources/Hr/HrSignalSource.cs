@@ -23,19 +23,13 @@ public sealed class HrSignalSource : IConnectorSource
     public async Task ImportAsync(ImportContext context, CancellationToken cancellationToken)
     {
         var resolver = await IdentityResolver.LoadAsync(context.Db, context.Connector, cancellationToken);
-        await ReleaseAsync(context, resolver, cancellationToken);
-
-        var pending = await context.Db.SignalUploads
-            .Where(u => u.ConnectorId == context.Connector.Id && u.Status == UploadStatus.Pending)
-            .OrderBy(u => u.ReceivedAt).Select(u => u.Id)
+        var waiting = await context.Db.HrSignals.AsNoTracking()
+            .Where(s => s.ConnectorId == context.Connector.Id && s.AccountId == null)
+            .Select(s => new { s.Id, s.EmailAddress, s.EventDate })
             .ToListAsync(cancellationToken);
-
-        foreach (var uploadId in pending)
-        {
-            var upload = await context.Db.SignalUploads.SingleAsync(u => u.Id == uploadId, cancellationToken);
-            await ImportUploadAsync(context, resolver, upload, cancellationToken);
-            context.Db.Entry(upload).State = EntityState.Detached;
-        }
+        await PushedSignals.ReleaseAsync(context, resolver, "hr_signals",
+            waiting.Select(s => (s.Id, s.EmailAddress, s.EventDate ?? DateTimeOffset.MinValue)), cancellationToken);
+        await PushedSignals.ImportPendingAsync(context, upload => ImportUploadAsync(context, resolver, upload, cancellationToken), cancellationToken);
     }
 
     private static async Task ImportUploadAsync(ImportContext context, IdentityResolver resolver, SignalUpload upload, CancellationToken cancellationToken)
@@ -44,7 +38,6 @@ public sealed class HrSignalSource : IConnectorSource
         activity?.SetTag("upload.id", upload.Id);
         var signals = new List<HrSignal>();
         var unmapped = new List<(SourceIdentity Person, DateTimeOffset At)>();
-        var counts = context.Counts;
         var now = context.Clock.GetUtcNow();
         var columns = ConnectorSettings.Read<HrSettings>(context.Connector).Columns;
         foreach (var row in HrCsv.Parse(upload.Content, columns))
@@ -56,23 +49,11 @@ public sealed class HrSignalSource : IConnectorSource
                     rowNumber: row.RowNumber, field: row.Field);
                 continue;
             }
-            counts.ItemsFromSource++;
-            counts.ItemsParsed++;
-            counts.ItemsForImport++;
-            // Signals map like communications do; one nobody can be mapped to is kept (unattributed) and
-            // counted as quarantined until a mapping attributes it.
-            var person = new SourceIdentity(record.EmailAddress, null, record.EmailAddress);
             // The scenario's own date; a profile has none and is attributed as of its receipt.
             var at = record.EventDate?.Utc ?? upload.ReceivedAt;
-            var account = resolver.Map(person, at);
-            if (account is { } mapped ? !resolver.InScope(mapped) : resolver.Settings.Unmapped == UnmappedPolicy.Drop)
+            if (!PushedSignals.TryAttribute(context, resolver, record.EmailAddress, at, unmapped, out var account))
             {
-                counts.ItemsExcluded++;
                 continue;
-            }
-            if (account is null)
-            {
-                unmapped.Add((person, at));
             }
             signals.Add(new HrSignal
             {
@@ -101,48 +82,8 @@ public sealed class HrSignalSource : IConnectorSource
             });
         }
 
-        upload.Status = UploadStatus.Imported;
-        upload.RunId = context.Run.Id;
-        await context.CommitAsync(async (connection, transaction, ct) =>
-        {
-            var (mapped, quarantined) = await InsertAsync(connection, transaction, signals, ct);
-            await UnmappedWorklist.RecordAsync(connection, transaction, context.Connector.Id, unmapped, ct);
-            counts.ItemsImported += mapped;
-            counts.ItemsQuarantined += quarantined;
-            counts.ItemsSkippedDuplicate += signals.Count - mapped - quarantined;
-            upload.RowsImported = mapped + quarantined;
-            upload.RowsDuplicate = signals.Count - mapped - quarantined;
-        }, cancellationToken);
-    }
-
-    /// <summary>Attributes signals that were waiting for a mapping, now that one exists.</summary>
-    private static async Task ReleaseAsync(ImportContext context, IdentityResolver resolver, CancellationToken cancellationToken)
-    {
-        var waiting = await context.Db.HrSignals.AsNoTracking()
-            .Where(s => s.ConnectorId == context.Connector.Id && s.AccountId == null)
-            .Select(s => new { s.Id, s.EmailAddress, s.EventDate })
-            .ToListAsync(cancellationToken);
-        var attributed = waiting
-            .Select(s => (s.Id, s.EmailAddress, Account: resolver.Map(new SourceIdentity(s.EmailAddress, null, s.EmailAddress), s.EventDate ?? DateTimeOffset.MinValue)))
-            .Where(s => s.Account is { } account && resolver.InScope(account))
-            .ToList();
-        if (attributed.Count == 0)
-        {
-            return;
-        }
-        await context.CommitAsync(async (connection, transaction, ct) =>
-        {
-            await using var command = new NpgsqlCommand("""
-                UPDATE hr_signals s SET account_id = t.account FROM unnest(@ids, @accounts) AS t(id, account) WHERE s.id = t.id;
-                DELETE FROM unmapped_identities WHERE connector_id = @connector AND source_id = ANY(@people);
-                """, connection, transaction);
-            command.Parameters.AddWithValue("ids", attributed.Select(a => a.Id).ToArray());
-            command.Parameters.AddWithValue("accounts", attributed.Select(a => a.Account!.Value).ToArray());
-            command.Parameters.AddWithValue("connector", context.Connector.Id);
-            command.Parameters.AddWithValue("people", attributed.Select(a => a.EmailAddress).Distinct().ToArray());
-            await command.ExecuteNonQueryAsync(ct);
-            context.Run.ItemsReleasedFromQuarantine += attributed.Count;
-        }, cancellationToken);
+        await PushedSignals.CommitUploadAsync(context, upload, signals.Count, unmapped,
+            (connection, transaction, ct) => InsertAsync(connection, transaction, signals, ct), cancellationToken);
     }
 
     /// <summary>
