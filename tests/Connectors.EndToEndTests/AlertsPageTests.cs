@@ -119,14 +119,5 @@ public sealed class AlertsPageTests(StackFixture stack) : IClassFixture<StackFix
         return (id, alerts.Single(a => a.GetProperty("kind").GetString() == "RunPartial").GetProperty("id").GetInt64());
     }
 
-    private async Task<IPage> SignInAsync(Browser browser, string userName, string password)
-    {
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = stack.App.GetEndpoint(ResourceNames.Web).ToString() });
-        await page.GotoAsync("/sign-in");
-        await page.FillAsync("input[name=UserName]", userName);
-        await page.FillAsync("input[name=Password]", password);
-        await page.ClickAsync("button:has-text('Sign in')");
-        await page.Locator("#signed-in-user").WaitForAsync();
-        return page;
-    }
+    private Task<IPage> SignInAsync(Browser browser, string userName, string password) => SitePages.SignInAsync(stack, browser, userName, password);
 }
